@@ -1,0 +1,107 @@
+"""Where the groups meet and where they split.
+
+- Group-informed consensus (Pol.is, conversation.clj `group-aware-consensus`): for each statement the
+  product over groups of (agree + 1) / (seen + 2). It is high only when every group tends to agree.
+- Agreed by every group: in each group the smoothed agree share pa > 1/2 and prop_test(na, ns) > 1.2816.
+- Majority (Pol.is, repness.clj `select-consensus-comments`): over every counted participant,
+  pa > 1/2 with a significant prop_test, top five by pa * pat, for agree and for disagree.
+- Divisive: the variance across groups of the smoothed agree share, for statements whose share differs
+  by at least `min_divisive_spread` between two groups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from opinions.repness import GroupVoteCounts, prop_test
+from opinions.results import ConsensusStatement, DivisiveStatement, GroupShare, Id, MajorityStatement
+
+
+def group_informed_consensus(counts: GroupVoteCounts) -> np.ndarray:
+    """One value per statement: prod over groups of (na + 1) / (ns + 2)."""
+    return np.prod((counts.na + 1) / (counts.ns + 2), axis=0)
+
+
+def _shares(counts: GroupVoteCounts, j: int) -> tuple[GroupShare, ...]:
+    return tuple(
+        GroupShare(
+            group=gid,
+            agree=int(counts.na[g, j]),
+            disagree=int(counts.nd[g, j]),
+            seen=int(counts.ns[g, j]),
+            p_agree=float((counts.na[g, j] + 1) / (counts.ns[g, j] + 2)),
+        )
+        for g, gid in enumerate(counts.group_ids)
+    )
+
+
+def consensus_statements(
+    *, counts: GroupVoteCounts, statement_ids: Sequence[Id], z: float = 1.2816
+) -> tuple[tuple[ConsensusStatement, ...], tuple[tuple[Id, float], ...]]:
+    """(statements agreed by every group, every statement with its group-informed consensus), best first."""
+    gic = group_informed_consensus(counts)
+    order = sorted(range(len(statement_ids)), key=lambda j: -gic[j])
+    pa = (counts.na + 1) / (counts.ns + 2)
+    agreed = np.all((pa > 0.5) & (prop_test(counts.na, counts.ns) > z), axis=0)
+    chosen = tuple(
+        ConsensusStatement(
+            statement_id=statement_ids[j], consensus=float(gic[j]), by_group=_shares(counts, j)
+        )
+        for j in order
+        if agreed[j]
+    )
+    ranking = tuple((statement_ids[j], float(gic[j])) for j in order)
+    return chosen, ranking
+
+
+def divisive_statements(
+    *, counts: GroupVoteCounts, statement_ids: Sequence[Id], min_spread: float = 0.25, limit: int = 10
+) -> tuple[DivisiveStatement, ...]:
+    """Statements the groups split on, by variance of the smoothed agree share among groups that saw them."""
+    pa = (counts.na + 1) / (counts.ns + 2)
+    seen = counts.ns > 0
+    n_seen = seen.sum(axis=0)
+    found = []
+    for j in np.flatnonzero(n_seen >= 2):
+        shares = pa[seen[:, j], j]
+        spread = float(shares.max() - shares.min())
+        if spread >= min_spread:
+            found.append((float(shares.var()), spread, j))
+    found.sort(key=lambda item: -item[0])
+    return tuple(
+        DivisiveStatement(
+            statement_id=statement_ids[j], variance=var, spread=spread, by_group=_shares(counts, j)
+        )
+        for var, spread, j in found[:limit]
+    )
+
+
+def majority_statements(
+    *,
+    na: np.ndarray,
+    nd: np.ndarray,
+    ns: np.ndarray,
+    statement_ids: Sequence[Id],
+    z: float = 1.2816,
+    limit: int = 5,
+) -> tuple[MajorityStatement, ...]:
+    """Pol.is's select-consensus-comments over everyone counted: top agreed, then top disagreed."""
+    out: list[MajorityStatement] = []
+    for direction, n in (("agree", na), ("disagree", nd)):
+        p = (n + 1) / (ns + 2)
+        t = prop_test(n, ns)
+        ok = np.flatnonzero((p > 0.5) & (t > z))
+        for j in sorted(ok, key=lambda j: -p[j] * t[j])[:limit]:
+            out.append(
+                MajorityStatement(
+                    statement_id=statement_ids[j],
+                    direction=direction,
+                    n_success=int(n[j]),
+                    n_trials=int(ns[j]),
+                    p_success=float(p[j]),
+                    p_test=float(t[j]),
+                )
+            )
+    return tuple(out)
