@@ -1,0 +1,188 @@
+"""The engagement report: how many people, from where, shaped the declaration. HTML and PDF.
+
+Both formats share one list of sections (a chart and the table behind it). Counts of people under
+five are shown as "<5" everywhere, including the borough tile map.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from jinja2 import Environment, select_autoescape
+from markupsafe import Markup
+
+from exports import charts
+from exports.anonymise import suppress_small_cells
+from exports.contracts import EngagementReport
+from exports.fonts import FONT_FAMILIES
+from exports.london import LONDON_BOROUGHS, OUTSIDE_LONDON
+from exports.report_html import REPORT_HTML
+from exports.text import long_date
+from exports.typesetting import compile_template
+
+ReportFormat = Literal["html", "pdf"]
+POLL_LABELS = {"completely": "Completely", "mostly": "Mostly", "partly": "Partly", "not_at_all": "Not at all"}
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    svg: str
+    header: tuple[str, str]
+    rows: list[tuple[str, str]]
+    note: str = ""
+
+
+def _people_rows(counts: dict[str, int]) -> list[tuple[str, str]]:
+    shown = suppress_small_cells(counts)
+    order = sorted(counts, key=lambda key: -counts[key])
+    return [(key, charts.count_label(shown[key])) for key in order]  # type: ignore[arg-type]
+
+
+def _count_rows(counts: dict[str, int]) -> list[tuple[str, str]]:
+    return [(key, f"{value:,}") for key, value in sorted(counts.items(), key=lambda kv: -kv[1])]
+
+
+def report_sections(report: EngagementReport) -> list[Section]:
+    boroughs = {name: report["participants_by_borough"].get(name, 0) for name in LONDON_BOROUGHS}
+    boroughs[OUTSIDE_LONDON] = report["participants_by_borough"].get(OUTSIDE_LONDON, 0)
+    poll = report["poll"]
+    poll_total = sum(poll.values()) or 1
+    themes = {theme["label"]: theme["size"] for theme in report["themes"]}
+    activity = report["activity_by_day"]
+    return [
+        Section(
+            "Participants by role",
+            charts.bar_chart(report["participants_by_role"], title="People by role", prefix="role"),
+            ("Role", "People"),
+            _people_rows(report["participants_by_role"]),
+        ),
+        Section(
+            "Participants by organisation type",
+            charts.bar_chart(
+                report["participants_by_org_type"], title="People by organisation", prefix="org"
+            ),
+            ("Organisation type", "People"),
+            _people_rows(report["participants_by_org_type"]),
+        ),
+        Section(
+            "Participants by borough",
+            charts.borough_tile_map(boroughs, prefix="map"),
+            ("Borough", "People"),
+            _people_rows(boroughs),
+            note="One square per London borough, placed roughly where it lies; darker means more people. "
+            "OUT is people from outside London. Fewer than 5 people are shown as <5.",
+        ),
+        Section(
+            "Activity over time",
+            charts.activity_chart(activity, prefix="activity"),
+            ("Day", "Ideas / comments / votes"),
+            [
+                (long_date(day), f"{ideas:,} / {comments:,} / {votes:,}")
+                for day, ideas, comments, votes in activity
+            ],
+        ),
+        Section(
+            "Contributions per section",
+            charts.bar_chart(
+                report["contributions_by_section"], title="Contributions", prefix="section", suppress=False
+            ),  # fmt: skip
+            ("Section", "Contributions"),
+            _count_rows(report["contributions_by_section"]),
+        ),
+        Section(
+            "Contributions per stream",
+            charts.bar_chart(
+                report["contributions_by_stream"], title="Contributions", prefix="stream", suppress=False
+            ),  # fmt: skip
+            ("Stream", "Contributions"),
+            _count_rows(report["contributions_by_stream"]),
+        ),
+        Section(
+            "Straw poll",
+            charts.poll_chart(poll, prefix="poll"),
+            ("Answer", "People"),
+            [
+                (label, f"{poll.get(key, 0):,} ({poll.get(key, 0) / poll_total:.0%})")
+                for key, label in POLL_LABELS.items()
+            ],
+        ),
+        Section(
+            "Themes",
+            charts.bar_chart(themes, title="Contributions per theme", prefix="themes", suppress=False),
+            ("Theme", "Contributions"),
+            _count_rows(themes),
+        ),
+    ]
+
+
+def key_figures(report: EngagementReport) -> list[dict[str, str]]:
+    people = sum(report["participants_by_role"].values())
+    areas = sum(1 for name in LONDON_BOROUGHS if report["participants_by_borough"].get(name, 0) > 0)
+    contributions = sum(report["contributions_by_stream"].values())
+    poll = report["poll"]
+    support = (poll.get("completely", 0) + poll.get("mostly", 0)) / (sum(poll.values()) or 1)
+    return [
+        {"value": f"{people:,}", "label": "people took part"},
+        {"value": f"{areas}", "label": "London boroughs"},
+        {"value": f"{contributions:,}", "label": "contributions"},
+        {"value": f"{support:.0%}", "label": "agree completely or mostly"},
+    ]
+
+
+def render_report(*, report: EngagementReport, fmt: ReportFormat) -> bytes:
+    """The report as a self-contained HTML page (charts inlined) or a PDF."""
+    sections = report_sections(report)
+    if fmt == "html":
+        return render_html(report=report, sections=sections).encode("utf-8")
+    if fmt == "pdf":
+        return render_pdf(report=report, sections=sections)
+    raise ValueError(f"Unknown report format {fmt!r}")
+
+
+def write_report(*, report: EngagementReport, path: str | Path) -> Path:
+    """Write the report to ``path``; the format follows its suffix (.html or .pdf)."""
+    target = Path(path)
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in ("html", "pdf"):
+        raise ValueError(f"Cannot tell the report format from {target.name!r}: use .html or .pdf")
+    target.write_bytes(render_report(report=report, fmt=fmt))  # type: ignore[arg-type]
+    return target
+
+
+_ENVIRONMENT = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+
+
+def render_html(*, report: EngagementReport, sections: list[Section]) -> str:
+    template = _ENVIRONMENT.from_string(REPORT_HTML)
+    return template.render(
+        title=report["title"],
+        generated_at=report["generated_at"],
+        key_figures=key_figures(report),
+        # The SVGs are made here by matplotlib, which escapes every label it writes.
+        sections=[(section, Markup(section.svg)) for section in sections],  # noqa: S704
+    )
+
+
+def render_pdf(*, report: EngagementReport, sections: list[Section]) -> bytes:
+    data = {
+        "title": report["title"],
+        "generated_at": report["generated_at"],
+        "fonts": list(FONT_FAMILIES),
+        "key_figures": key_figures(report),
+        "sections": [
+            {
+                "title": s.title,
+                "svg": s.svg,
+                "note": s.note,
+                "header": list(s.header),
+                "rows": [{"label": label, "count": count} for label, count in s.rows],
+            }
+            for s in sections
+        ],
+    }
+    result = compile_template(template="report.typ", data=data, fmt="pdf")
+    assert isinstance(result, bytes)
+    return result
