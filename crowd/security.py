@@ -1,0 +1,236 @@
+"""Roles, CSRF, rate limits (slowapi) and the signed session cookie.
+
+Every endpoint is wrapped by `guard(access, ...)`: it loads the signed-in participant, checks the
+access level, sends people without a profile to complete it, and applies the write rate limit. The
+route table in app.py is the single list of routes; each endpoint carries its `access` so the tests
+can build the authorisation matrix from it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import inspect
+import secrets
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs, quote
+
+from limits import parse as parse_limit
+from slowapi import Limiter
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from crowd.models import Access, Participant
+
+PUBLIC = None
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+MAX_BODY = 60 * 1024 * 1024
+
+
+class AccessDenied(Exception):
+    """Raised inside a guard; rendered as a 403 page."""
+
+
+class RateLimited(Exception):
+    def __init__(self, limit: str) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def current_user(request: Request) -> Participant | None:
+    return getattr(request.state, "user", None)
+
+
+def _load_user(request: Request) -> Participant | None:
+    pid = request.session.get("pid")
+    if not pid:
+        return None
+    with request.app.state.db.read() as session:
+        user = session.get(Participant, pid)
+    if user is None or user.erased_at is not None or request.session.get("epoch") != user.session_epoch:
+        request.session.pop("pid", None)
+        return None
+    return user
+
+
+def sign_in(request: Request, participant: Participant) -> None:
+    """Start a fresh session for the participant (no fixation: everything old is dropped)."""
+    request.session.clear()
+    request.session.update(
+        {"pid": participant.id, "epoch": participant.session_epoch, "csrf": secrets.token_urlsafe(32)}
+    )
+
+
+def sign_out(request: Request) -> None:
+    request.session.clear()
+
+
+def rate_key(request: Request) -> str:
+    user = current_user(request)
+    if user is not None:
+        return f"participant:{user.id}"
+    client = request.client.host if request.client else "unknown"
+    return f"ip:{client}"
+
+
+def make_limiter(settings) -> Limiter:
+    return Limiter(
+        key_func=rate_key,
+        storage_uri=settings.rate_limit_storage,
+        enabled=settings.rate_limits_enabled,
+        in_memory_fallback_enabled=True,
+    )
+
+
+def check_rate(request: Request, limit: str, scope: str) -> None:
+    limiter: Limiter = request.app.state.limiter
+    if not limiter.enabled:
+        return
+    if not limiter.limiter.hit(parse_limit(limit), scope, rate_key(request)):
+        raise RateLimited(limit)
+
+
+def _authorise(request: Request, access: Access | None, *, needs_profile: bool) -> Response | None:
+    user = _load_user(request)
+    request.state.user = user
+    if access is None:
+        return None
+    if user is None:
+        if request.method == "GET":
+            target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+            return RedirectResponse(f"/auth/sign-in?next={target}", status_code=303)
+        raise AccessDenied("Sign in first.")
+    if not user.access.allows(access):
+        raise AccessDenied("You do not have permission to do that.")
+    if needs_profile and not user.has_profile:
+        if request.method == "GET":
+            return RedirectResponse(f"/profile?next={quote(request.url.path)}", status_code=303)
+        raise AccessDenied("Complete your profile before taking part.")
+    return None
+
+
+def guard(
+    access: Access | None,
+    *,
+    write: bool = False,
+    limit: str | None = None,  # a Settings field after "rate_limit_": "writes" (default) or "signin"
+    needs_profile: bool = True,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Wrap an endpoint: authorise, then rate-limit writes, then run it (sync endpoints in a thread)."""
+
+    def decorate(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+        def before(request: Request) -> Response | None:
+            early = _authorise(request, access, needs_profile=needs_profile)
+            if early is not None:
+                return early
+            if write or request.method in UNSAFE:
+                name = limit or "writes"
+                check_rate(request, getattr(request.app.state.settings, f"rate_limit_{name}"), name)
+            return None
+
+        if inspect.iscoroutinefunction(endpoint):
+
+            @functools.wraps(endpoint)
+            async def async_wrapper(request: Request) -> Response:
+                from starlette.concurrency import run_in_threadpool
+
+                early = await run_in_threadpool(before, request)
+                return early or await endpoint(request)
+
+            wrapper: Callable[..., Any] = async_wrapper
+        else:
+
+            @functools.wraps(endpoint)
+            def sync_wrapper(request: Request) -> Response:
+                return before(request) or endpoint(request)
+
+            wrapper = sync_wrapper
+        wrapper.access = access  # type: ignore[attr-defined]
+        wrapper.write = write  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+def form_of(request: Request) -> FormData:
+    """The parsed form of an unsafe request (parsed once by the CSRF middleware)."""
+    return getattr(request.state, "form", None) or FormData()
+
+
+class CSRFMiddleware:
+    """Refuse unsafe requests whose token (form field or X-CSRF-Token header) does not match the session.
+
+    The body is read once here, parsed, and kept on `request.state.form`, so sync endpoints can use it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in UNSAFE:
+            await self.app(scope, receive, send)
+            return
+        body = b""
+        more = True
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > MAX_BODY:
+                await _plain(send, 413, "That upload is too large (the limit is 60 MB).")
+                return
+
+        async def replay() -> Message:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        request = Request(scope, replay)
+        try:
+            form = await request.form(max_files=20, max_fields=2000)
+        except Exception:
+            await _plain(send, 400, "The form could not be read. Go back and try again.")
+            return
+        expected = scope.get("session", {}).get("csrf", "")
+        given = request.headers.get(CSRF_HEADER) or _first_field(form, body, request)
+        if not expected or not given or not hmac.compare_digest(str(given), str(expected)):
+            from crowd.web.errors import error_page
+
+            message = (
+                "Your form has expired or came from another site. Go back, reload the page and try again."
+            )
+            await error_page(request, 403, "This form could not be sent", message)(scope, replay, send)
+            return
+        scope.setdefault("state", {})["form"] = form
+        await self.app(scope, replay, send)
+
+
+def _first_field(form: FormData, body: bytes, request: Request) -> str:
+    value = form.get(CSRF_FIELD)
+    if isinstance(value, str):
+        return value
+    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        return parse_qs(body.decode("latin-1")).get(CSRF_FIELD, [""])[0]
+    return ""
+
+
+async def _plain(send: Send, status: int, text: str) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+        }
+    )
+    await send({"type": "http.response.body", "body": text.encode()})

@@ -1,0 +1,1 @@
+"""Domain logic: plain functions taking a Session and plain values; no Request."""

@@ -1,0 +1,51 @@
+"""Write audit entries; entries are only ever added, never edited through the app."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from crowd.models import AuditEntry
+
+
+def record(
+    session: Session,
+    *,
+    actor_id: int | None,
+    action: str,
+    target_type: str,
+    target_id: int | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    note: str = "",
+) -> AuditEntry:
+    entry = AuditEntry(
+        actor_id=actor_id,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        before=before,
+        after=after,
+        note=note[:500],
+    )
+    session.add(entry)
+    return entry
+
+
+def entries(
+    session: Session,
+    *,
+    action: str | None = None,
+    target_type: str | None = None,
+    actor_id: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[AuditEntry]:
+    query = select(AuditEntry)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if target_type:
+        query = query.where(AuditEntry.target_type == target_type)
+    if actor_id:
+        query = query.where(AuditEntry.actor_id == actor_id)
+    query = query.order_by(col(AuditEntry.id).desc()).offset(offset).limit(limit)
+    return list(session.exec(query))

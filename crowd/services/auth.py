@@ -1,0 +1,91 @@
+"""Sign-in by emailed magic link: single-use, expiring, signed tokens."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from crowd.models import Access, LoginToken, Participant
+from crowd.models._base import utcnow
+from crowd.services.errors import DomainError
+from crowd.services.mail import send_mail
+from crowd.settings import Settings
+
+EMAIL_SHAPE = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']+\.[^@\s<>\"']{2,}$")
+SALT = "crowd-magic-link"
+
+
+def normalise_email(raw: str) -> str:
+    email = (raw or "").strip().lower()
+    if len(email) > 254 or not EMAIL_SHAPE.match(email):
+        raise DomainError(
+            "Enter an email address in the correct format, like name@example.com", field="email"
+        )
+    return email
+
+
+def safe_next(url: str | None) -> str:
+    """Only paths on this site are followed after sign-in (no open redirect)."""
+    if not url or not url.startswith("/") or url.startswith("//") or "\\" in url:
+        return "/"
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return url[:500]
+
+
+def _serializer(settings: Settings) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(settings.secret_key, salt=SALT)
+
+
+def request_link(session: Session, *, settings: Settings, email: str, next_url: str = "/") -> str:
+    """Create a token, mail the link, and return it (the caller never shows it to the requester)."""
+    email = normalise_email(email)
+    nonce = secrets.token_urlsafe(24)
+    expires = utcnow() + timedelta(minutes=settings.magic_link_minutes)
+    session.add(LoginToken(nonce=nonce, email=email, next_url=safe_next(next_url), expires_at=expires))
+    link = f"{settings.base_url.rstrip('/')}/auth/verify?token={_serializer(settings).dumps(nonce)}"
+    body = (
+        "Hello,\n\nUse this link to sign in to crowd. It works once and expires in "
+        f"{settings.magic_link_minutes} minutes:\n\n{link}\n\n"
+        "If you did not ask for it, you can ignore this email.\n"
+    )
+    send_mail(session, settings=settings, to=email, subject="Your sign-in link for crowd", body=body)
+    return link
+
+
+def consume_link(session: Session, *, settings: Settings, token: str) -> tuple[Participant, str]:
+    """Check the signed token, use it up, and return the participant (created on first sign-in)."""
+    expired = DomainError("This sign-in link has expired. Ask for a new one.")
+    try:
+        nonce = _serializer(settings).loads(token, max_age=settings.magic_link_minutes * 60)
+    except SignatureExpired:
+        raise expired from None
+    except BadSignature:
+        raise DomainError("This sign-in link is not valid. Ask for a new one.") from None
+    row = session.exec(select(LoginToken).where(LoginToken.nonce == nonce)).first()
+    if row is None:
+        raise DomainError("This sign-in link is not valid. Ask for a new one.")
+    now = utcnow()
+    if row.expires_at < now:
+        raise expired
+    used = session.exec(  # type: ignore[call-overload]
+        update(LoginToken).where(LoginToken.id == row.id, LoginToken.used_at.is_(None)).values(used_at=now)
+    )
+    if used.rowcount != 1:
+        raise DomainError("This sign-in link has already been used. Ask for a new one.")
+    participant = session.exec(select(Participant).where(Participant.email == row.email)).first()
+    if participant is None:
+        access = Access.ADMIN if row.email in settings.admin_emails else Access.PARTICIPANT
+        participant = Participant(email=row.email, access=access)
+        session.add(participant)
+        session.flush()
+    if participant.erased_at is not None:
+        raise DomainError("This account was erased at its owner's request.")
+    return participant, row.next_url

@@ -1,0 +1,44 @@
+"""Send mail through SMTP when configured; always keep a copy in the outbox."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+
+from sqlmodel import Session, col, select
+
+from crowd.models import OutboxMessage
+from crowd.settings import Settings
+
+log = logging.getLogger("crowd.mail")
+
+
+def send_mail(session: Session, *, settings: Settings, to: str, subject: str, body: str) -> OutboxMessage:
+    """Store the message in the outbox and deliver it by SMTP, or print it when no SMTP is set."""
+    message = OutboxMessage(to=to, subject=subject, body=body)
+    if settings.smtp_host:
+        _deliver(settings, to=to, subject=subject, body=body)
+        message.delivered = True
+    else:
+        log.warning("Mail to %s: %s\n%s", to, subject, body)
+    session.add(message)
+    return message
+
+
+def _deliver(settings: Settings, *, to: str, subject: str, body: str) -> None:
+    mail = EmailMessage()
+    mail["From"] = settings.mail_from
+    mail["To"] = to
+    mail["Subject"] = subject
+    mail.set_content(body)
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
+        if settings.smtp_starttls:
+            smtp.starttls()
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password)
+        smtp.send_message(mail)
+
+
+def outbox(session: Session, *, limit: int = 50) -> list[OutboxMessage]:
+    return list(session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit)))

@@ -1,0 +1,76 @@
+"""Jinja2 set-up: autoescape on, the NHS.UK frontend macros, and helpers every template can use."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.templating import Jinja2Templates
+
+from crowd.models import Access, CareRole, PollChoice, Stream, VoteChoice
+from crowd.models._base import LONDON
+from crowd.security import csrf_token, current_user
+from crowd.services.boroughs import BOROUGHS
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+STATIC = ROOT / "static"
+NHSUK_VERSION = "10.6.1"
+HTMX_VERSION = "2.0.11"
+
+
+def _when(value: datetime | None) -> str:
+    if not value:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(LONDON).strftime("%-d %b %Y, %H:%M")
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+def make_templates() -> Jinja2Templates:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html", "xml"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        nhsuk=f"/static/nhsuk-frontend-{NHSUK_VERSION}",
+        htmx=f"/static/htmx-{HTMX_VERSION}.min.js",
+        csrf_token=csrf_token,
+        current_user=current_user,
+        BOROUGHS=BOROUGHS,
+        Access=Access,
+        CareRole=CareRole,
+        VoteChoice=VoteChoice,
+        PollChoice=PollChoice,
+        Stream=Stream,
+    )
+    env.filters.update(when=_when, pct=_pct)
+    return Jinja2Templates(env=env)
+
+
+def flash(request: Request, message: str, kind: str = "success") -> None:
+    request.session.setdefault("flash", []).append({"message": message, "kind": kind})
+
+
+def pop_flashes(request: Request) -> list[dict[str, str]]:
+    return request.session.pop("flash", []) if "session" in request.scope else []
+
+
+def render(request: Request, name: str, context: dict | None = None, status_code: int = 200):
+    templates: Jinja2Templates = request.app.state.templates
+    context = dict(context or {})
+    context.setdefault("flashes", pop_flashes(request))
+    context.setdefault("user", current_user(request))
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"

@@ -1,0 +1,1 @@
+"""Endpoints grouped by area: thin - parse, authorise, call a service, render."""

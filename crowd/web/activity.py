@@ -1,0 +1,66 @@
+"""My activity: a participant's own ideas, comments, votes and poll answers; edit and withdraw."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from crowd.models import Access, Contribution
+from crowd.security import form_of, guard
+from crowd.services import activity, contributions, workshops
+from crowd.services.errors import DomainError, NotFound
+from crowd.templating import flash, render
+
+
+@guard(Access.PARTICIPANT)
+def my_activity(request: Request) -> Response:
+    with request.app.state.db.read() as session:
+        mine = activity.my_activity(session, participant_id=request.state.user.id)
+        statuses = {wid: workshops.effective_status(w) for wid, w in mine.workshops.items()}
+    return render(request, "activity/mine.html", {"activity": mine, "statuses": statuses})
+
+
+def _own(request: Request, session) -> Contribution:
+    contribution = session.get(Contribution, request.path_params["contribution_id"])
+    if contribution is None or contribution.author_id != request.state.user.id or contribution.withdrawn_at:
+        raise NotFound("That contribution is not available.")
+    return contribution
+
+
+@guard(Access.PARTICIPANT)
+def edit_form(request: Request) -> Response:
+    with request.app.state.db.read() as session:
+        contribution = _own(request, session)
+    return render(request, "activity/edit.html", {"contribution": contribution, "text": contribution.text})
+
+
+@guard(Access.PARTICIPANT, write=True)
+def edit(request: Request) -> Response:
+    text = str(form_of(request).get("text", ""))
+    contribution_id = request.path_params["contribution_id"]
+    try:
+        with request.app.state.db.write() as session:
+            posted = contributions.edit_own(
+                session, contribution_id=contribution_id, author_id=request.state.user.id, text=text
+            )
+    except DomainError as error:
+        if error.status_code != 400:
+            raise
+        with request.app.state.db.read() as session:
+            contribution = _own(request, session)
+        context = {"contribution": contribution, "text": text, "error": error.message}
+        return render(request, "activity/edit.html", context, status_code=400)
+    flash(request, "Your changes are saved.")
+    if posted.masking.kinds:
+        flash(request, posted.masking.message, "warning")
+    return RedirectResponse("/me", status_code=303)
+
+
+@guard(Access.PARTICIPANT, write=True)
+def withdraw(request: Request) -> Response:
+    with request.app.state.db.write() as session:
+        contributions.withdraw_own(
+            session, contribution_id=request.path_params["contribution_id"], author_id=request.state.user.id
+        )
+    flash(request, "Your contribution is withdrawn: nobody else sees it now.")
+    return RedirectResponse("/me", status_code=303)

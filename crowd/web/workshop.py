@@ -1,0 +1,218 @@
+"""The workshop as participants see it: the draft, ideas, comments, votes and the straw poll."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from crowd.models import Access, Contribution
+from crowd.security import PUBLIC, form_of, guard
+from crowd.services import contributions, polls, votes, workshops
+from crowd.services.errors import DomainError
+from crowd.templating import flash, is_htmx, render
+
+
+def _int(raw: object, default: int | None = None) -> int | None:
+    try:
+        return int(str(raw))
+    except (TypeError, ValueError):
+        return default
+
+
+def _viewer_id(request: Request) -> int | None:
+    user = request.state.user
+    return user.id if user else None
+
+
+def _include_drafts(request: Request) -> bool:
+    user = request.state.user
+    return bool(user and user.access.allows(Access.LEAD))
+
+
+@guard(PUBLIC)
+def home(request: Request) -> Response:
+    with request.app.state.db.read() as session:
+        items = workshops.list_workshops(session, include_drafts=_include_drafts(request))
+    statuses = {w.id: workshops.effective_status(w) for w in items}
+    return render(request, "home.html", {"workshops": items, "statuses": statuses})
+
+
+def _idea_list_context(request: Request, session, workshop) -> dict:
+    params = request.query_params
+    page = contributions.list_ideas(
+        session,
+        workshop_id=workshop.id,
+        sort=params.get("sort", "newest"),
+        query=params.get("q", ""),
+        section_id=_int(params.get("section")),
+        page=_int(params.get("page"), 1) or 1,
+    )
+    viewer = _viewer_id(request)
+    mine = (
+        votes.my_votes(session, participant_id=viewer, contribution_ids=[i.id for i in page.ideas])
+        if viewer
+        else {}
+    )
+    authors = contributions.authors_by_id(session, {i.author_id for i in page.ideas if i.author_id})
+    sections = {s.id: s for s in workshops.sections(session, workshop.id)}
+    return {
+        "workshop": workshop,
+        "listing": page,
+        "mine": mine,
+        "authors": authors,
+        "sections_by_id": sections,
+        "sorts": list(contributions.IdeaSort),
+    }
+
+
+@guard(PUBLIC)
+def workshop_page(request: Request) -> Response:
+    slug = request.path_params["slug"]
+    with request.app.state.db.read() as session:
+        workshop = workshops.get_workshop(session, slug, include_drafts=_include_drafts(request))
+        context = _idea_list_context(request, session, workshop)
+        if is_htmx(request) and request.headers.get("hx-target") == "idea-list":
+            return render(request, "partials/idea_list.html", context)
+        viewer = _viewer_id(request)
+        context.update(
+            sections=workshops.sections(session, workshop.id),
+            status=workshops.effective_status(workshop),
+            poll=polls.results(session, workshop_id=workshop.id, participant_id=viewer),
+        )
+    return render(request, "workshop/page.html", context)
+
+
+@guard(Access.PARTICIPANT, write=True)
+def post_idea(request: Request) -> Response:
+    form = form_of(request)
+    slug = request.path_params["slug"]
+    text = str(form.get("text", ""))
+    section_id = _int(form.get("section_id"))
+    try:
+        with request.app.state.db.write() as session:
+            workshop = workshops.get_workshop(session, slug)
+            posted = contributions.post_idea(
+                session, workshop=workshop, section_id=section_id, author=request.state.user, text=text
+            )
+    except DomainError as error:
+        if error.status_code == 404:
+            raise
+        with request.app.state.db.read() as session:
+            workshop = workshops.get_workshop(session, slug)
+            context = _idea_list_context(request, session, workshop)
+            context.update(
+                sections=workshops.sections(session, workshop.id),
+                status=workshops.effective_status(workshop),
+                poll=polls.results(session, workshop_id=workshop.id, participant_id=request.state.user.id),
+                idea_error=error.message,
+                idea_text=text,
+                idea_section=section_id,
+            )
+        return render(request, "workshop/page.html", context, status_code=400)
+    flash(request, "Thank you: your idea is posted.")
+    if posted.masking.kinds:
+        flash(request, posted.masking.message, "warning")
+    return RedirectResponse(f"/w/{slug}/ideas/{posted.contribution.id}", status_code=303)
+
+
+def _thread_context(request: Request, session, workshop, idea: Contribution) -> dict:
+    comments = contributions.comments_of(session, idea.id)
+    items = [idea, *comments]
+    viewer = _viewer_id(request)
+    mine = (
+        votes.my_votes(session, participant_id=viewer, contribution_ids=[c.id for c in items])
+        if viewer
+        else {}
+    )
+    section = next((s for s in workshops.sections(session, workshop.id) if s.id == idea.section_id), None)
+    return {
+        "workshop": workshop,
+        "idea": idea,
+        "comments": comments,
+        "mine": mine,
+        "authors": contributions.authors_by_id(session, {c.author_id for c in items if c.author_id}),
+        "section": section,
+        "status": workshops.effective_status(workshop),
+    }
+
+
+@guard(PUBLIC)
+def idea_page(request: Request) -> Response:
+    with request.app.state.db.read() as session:
+        workshop = workshops.get_workshop(session, request.path_params["slug"])
+        idea = contributions.get_shown(session, request.path_params["idea_id"], workshop_id=workshop.id)
+        if idea.parent_id:
+            return RedirectResponse(f"/w/{workshop.slug}/ideas/{idea.parent_id}#c{idea.id}", status_code=303)
+        context = _thread_context(request, session, workshop, idea)
+    return render(request, "workshop/idea.html", context)
+
+
+@guard(Access.PARTICIPANT, write=True)
+def post_comment(request: Request) -> Response:
+    slug, idea_id = request.path_params["slug"], request.path_params["idea_id"]
+    text = str(form_of(request).get("text", ""))
+    try:
+        with request.app.state.db.write() as session:
+            workshop = workshops.get_workshop(session, slug)
+            posted = contributions.post_comment(
+                session, workshop=workshop, parent_id=idea_id, author=request.state.user, text=text
+            )
+    except DomainError as error:
+        if error.status_code == 404:
+            raise
+        with request.app.state.db.read() as session:
+            workshop = workshops.get_workshop(session, slug)
+            idea = contributions.get_shown(session, idea_id, workshop_id=workshop.id)
+            context = _thread_context(request, session, workshop, idea)
+        context.update(comment_error=error.message, comment_text=text)
+        return render(request, "workshop/idea.html", context, status_code=400)
+    flash(request, "Your comment is posted.")
+    if posted.masking.kinds:
+        flash(request, posted.masking.message, "warning")
+    return RedirectResponse(f"/w/{slug}/ideas/{idea_id}#c{posted.contribution.id}", status_code=303)
+
+
+@guard(Access.PARTICIPANT, write=True)
+def vote(request: Request) -> Response:
+    contribution_id = request.path_params["contribution_id"]
+    choice = votes.parse_choice(str(form_of(request).get("choice", "")))
+    with request.app.state.db.write() as session:
+        tally = votes.cast_vote(
+            session, participant_id=request.state.user.id, contribution_id=contribution_id, choice=choice
+        )
+        contribution = session.get(Contribution, contribution_id)
+        workshop_slug = workshops.slug_of(session, contribution.workshop_id)
+    if is_htmx(request):
+        return render(request, "partials/vote_widget.html", {"tally": tally, "open": True})
+    flash(request, "Your vote is recorded.")
+    target = contribution.parent_id or contribution.id
+    return RedirectResponse(f"/w/{workshop_slug}/ideas/{target}#c{contribution.id}", status_code=303)
+
+
+@guard(Access.PARTICIPANT, write=True)
+def answer_poll(request: Request) -> Response:
+    slug = request.path_params["slug"]
+    choice = polls.parse_choice(str(form_of(request).get("choice", "")))
+    with request.app.state.db.write() as session:
+        workshop = workshops.get_workshop(session, slug)
+        polls.answer(session, workshop=workshop, participant_id=request.state.user.id, choice=choice)
+        results = polls.results(session, workshop_id=workshop.id, participant_id=request.state.user.id)
+    context = {"workshop": workshop, "poll": results, "status": workshops.effective_status(workshop)}
+    if is_htmx(request):
+        return render(request, "partials/poll.html", context)
+    flash(request, "Thank you: your answer is recorded.")
+    return RedirectResponse(f"/w/{slug}#poll", status_code=303)
+
+
+@guard(Access.PARTICIPANT, write=True)
+def flag(request: Request) -> Response:
+    contribution_id = request.path_params["contribution_id"]
+    reason = str(form_of(request).get("reason", ""))
+    with request.app.state.db.write() as session:
+        contribution = contributions.flag(
+            session, contribution_id=contribution_id, participant_id=request.state.user.id, reason=reason
+        )
+        slug = workshops.slug_of(session, contribution.workshop_id)
+    flash(request, "Thank you. A moderator will look at it.")
+    target = contribution.parent_id or contribution.id
+    return RedirectResponse(f"/w/{slug}/ideas/{target}", status_code=303)
