@@ -57,7 +57,7 @@ TABLE_NAMES = (
 # Dropped from anonymised exports.
 PERSONAL_COLUMNS = frozenset(
     {
-        "name", "display_name", "full_name", "email", "phone",
+        "display_name", "full_name", "email", "phone",
         "author_name", "author_email", "participant_name", "participant_email",
         "voter_name", "voter_email", "assessor_name", "assessor_email",
     }
@@ -265,8 +265,8 @@ def _readme(
             "## Anonymisation",
             "",
             "- Names, emails and phone numbers are left out.",
-            "- Participant ids are pseudonyms (`P-` and 8 hex digits): the same person has the same pseudonym "
-            "in every export made with the same key, and the key is not in this file.",
+            "- Participant ids are pseudonyms (`P-` and 8 hex digits): the same person has the same "
+            "pseudonym in every export made with the same key, and the key is not in this file.",
             "- Email addresses inside text are replaced by `[email removed]`.",
             f"- A cell that describes fewer than {threshold} people (a small borough or role group, or a "
             f"vote segment) is written as `{SUPPRESSED}`.",

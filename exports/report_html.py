@@ -35,7 +35,8 @@ REPORT_HTML = """<!doctype html>
 <figure role="img" aria-label="{{ section.title }} chart">{{ svg }}</figure>
 <details><summary>The figures behind this chart</summary>
 <table>
-<thead><tr><th scope="col">{{ section.header[0] }}</th><th scope="col">{{ section.header[1] }}</th></tr></thead>
+<thead><tr><th scope="col">{{ section.header[0] }}</th>
+<th scope="col">{{ section.header[1] }}</th></tr></thead>
 <tbody>
 {% for label, count in section.rows %}<tr><td>{{ label }}</td><td class="n">{{ count }}</td></tr>
 {% endfor %}</tbody>

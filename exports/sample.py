@@ -44,7 +44,9 @@ SAMPLE_DECLARATION: Declaration = {
             "title": "Get Personal",
             "statement": "We must see the whole person, their family and their community, not a condition.",
             "looks_like": "People tell their story once. Plans are made with them, in their own words.",
-            "how_to_achieve": "Shared care records people can read; time in appointments to ask what matters.",
+            "how_to_achieve": (
+                "Shared care records people can read; time in appointments to ask what matters."
+            ),
             "evidence": [
                 {
                     "kind": "quote",
@@ -62,7 +64,9 @@ SAMPLE_DECLARATION: Declaration = {
             "outcomes": [
                 {
                     "name": "People with a personalised care plan",
-                    "definition": "Share of people with long-term conditions who have a care plan they helped write.",
+                    "definition": (
+                        "Share of people with long-term conditions who have a care plan they helped write."
+                    ),
                     "unit": "percentage",
                     "direction": "higher",
                     "baseline": 40.0,
@@ -89,7 +93,9 @@ SAMPLE_DECLARATION: Declaration = {
             "outcomes": [
                 {
                     "name": "Delayed discharges",
-                    "definition": "Days people spend in hospital after they are ready to leave, per 1,000 beds.",
+                    "definition": (
+                        "Days people spend in hospital after they are ready to leave, per 1,000 beds."
+                    ),
                     "unit": "rate",
                     "direction": "lower",
                     "baseline": 120.0,
@@ -368,6 +374,36 @@ def write_readme_poster(path: str | Path = "docs/poster-example.png") -> Path:
     return write_poster(declaration=SAMPLE_DECLARATION, path=path, ppi=60)
 
 
+# Keys the sample export's pseudonyms only; a real export takes the app's secret.
+SAMPLE_PSEUDONYM_KEY = "sample-only-" + "pseudonym-key"
+
+
+def write_all_samples(folder: Path) -> list[Path]:
+    """Every export of the samples, one file each, into ``folder``."""
+    from exports.data import write_data_zip
+    from exports.document import write_document
+    from exports.poster import write_poster
+    from exports.report import write_report
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [
+        write_poster(declaration=SAMPLE_DECLARATION, path=folder / "poster-a3.pdf"),
+        write_poster(declaration=SAMPLE_DECLARATION, path=folder / "poster-a4.pdf", paper="a4"),
+        write_poster(declaration=SAMPLE_DECLARATION, path=folder / "poster.png"),
+        *(
+            write_document(declaration=SAMPLE_DECLARATION, path=folder / f"declaration.{ext}")
+            for ext in ("pdf", "docx", "md")
+        ),  # fmt: skip
+        write_report(report=sample_report(), path=folder / "report.html"),
+        write_report(report=sample_report(), path=folder / "report.pdf"),
+    ]
+    write_data_zip(
+        snapshot=sample_snapshot(), out=folder / "data.zip", secret=SAMPLE_PSEUDONYM_KEY,
+        column_descriptions=COLUMN_DESCRIPTIONS,
+    )  # fmt: skip
+    return [*written, folder / "data.zip"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--png", default="docs/poster-example.png", help="where to write the README poster")
@@ -375,8 +411,6 @@ def main() -> None:
     args = parser.parse_args()
     print(write_readme_poster(args.png))
     if args.all:
-        from exports.catalogue import write_all_samples
-
         for written in write_all_samples(Path(args.all)):
             print(written)
 

@@ -34,7 +34,7 @@ def made_line(stats: Mapping[str, int | float | None]) -> str:
 def version_line(*, version: int, status: str, published_at: str | None) -> str:
     if status == "published" and published_at:
         return f"Version {version}, published {long_date(published_at)}"
-    return f"Version {version}, draft - not yet published"
+    return f"Version {version}, DRAFT - not yet published"
 
 
 def long_date(iso: str) -> str:

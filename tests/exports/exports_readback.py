@@ -47,9 +47,7 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-_WORD = re.compile(
-    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
-)
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
 
 
 def word_boxes(pdf: bytes) -> list[tuple[str, float, float, float, float]]:

@@ -45,10 +45,16 @@ def test_analyst_gets_every_table_as_csv_json_and_xlsx_with_a_readme():
         assert {f"csv/{table}.csv", f"json/{table}.jsonl", f"xlsx/{table}.xlsx"} <= names
     assert summary.rows["contributions"] == 300
     assert summary.rows["votes_by_item_segment"] == 200
-    anonymised_columns = [c for c in SNAPSHOT_COLUMNS["contributions"] if c not in ("author_name", "author_email")]
+    anonymised_columns = [
+        c for c in SNAPSHOT_COLUMNS["contributions"] if c not in ("author_name", "author_email")
+    ]
     for table in TABLES:
         expected_columns = anonymised_columns if table == "contributions" else SNAPSHOT_COLUMNS[table]
-        csv_rows, xlsx_rows, json_rows = read_csv(archive, table), read_xlsx(archive, table), read_jsonl(archive, table)
+        csv_rows, xlsx_rows, json_rows = (
+            read_csv(archive, table),
+            read_xlsx(archive, table),
+            read_jsonl(archive, table),
+        )
         assert csv_rows[0] == expected_columns
         assert xlsx_rows[0] == expected_columns
         assert len(csv_rows) - 1 == len(xlsx_rows) - 1 == len(json_rows) == summary.rows[table]

@@ -45,7 +45,9 @@ def test_commissioner_opens_the_docx_and_finds_every_foundation_and_outcome_tabl
 
 
 def test_markdown_keeps_user_text_literal(declaration):
-    declaration["foundations"][0]["statement"] = "*not bold* <script>alert(1)</script> [link](http://x) | pipe"
+    declaration["foundations"][0]["statement"] = (
+        "*not bold* <script>alert(1)</script> [link](http://x) | pipe"
+    )
     declaration["foundations"][0]["outcomes"][0]["name"] = "Care | plans"
     declaration["preamble"] = "# not a heading\n\n- not a list\n\n1. not numbered"
 
