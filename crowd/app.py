@@ -15,7 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from crowd.db import Database
-from crowd.security import PUBLIC, CSRFMiddleware, guard, make_limiter
+from crowd.security import PUBLIC, CSRFMiddleware, SecurityHeadersMiddleware, guard, make_limiter
 from crowd.settings import Settings
 from crowd.templating import STATIC, make_templates
 from crowd.web import activity, admin, auth, errors, manage, workshop
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     if migrate:
         db.migrate()
     middleware = [
+        Middleware(SecurityHeadersMiddleware),
         Middleware(
             SessionMiddleware,
             secret_key=settings.secret_key,
@@ -108,3 +109,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     app.state.templates = make_templates()
     app.state.limiter = make_limiter(settings)
     return app
+
+
+def from_env() -> Starlette:
+    """The factory uvicorn calls in each worker: settings from the environment, schema already migrated."""
+    return create_app(Settings.from_env(), migrate=False)

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Run the whole test suite: sets everything up, starts a throwaway PostgreSQL and Redis, runs pytest
+# (database tests on SQLite and PostgreSQL, browser tests in Debian's chromium), stops the servers.
+# Extra arguments go to pytest, e.g. scripts/test.sh tests/web -x
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --dev
+. scripts/services.sh
+start_services
+trap stop_services EXIT
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+set +e
+.venv/bin/python -m pytest "$@"
+status=$?
+set -e
+exit $status
