@@ -16,7 +16,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -289,7 +289,3 @@ def write_data_zip_bytes(**kwargs: Any) -> tuple[bytes, DataExportSummary]:
     buffer = io.BytesIO()
     summary = write_data_zip(out=buffer, **kwargs)
     return buffer.getvalue(), summary
-
-
-def table_columns(snapshot: DataSnapshot) -> dict[str, Sequence[str]]:
-    return {name: columns for name, (columns, _) in snapshot.items()}
