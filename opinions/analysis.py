@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -35,7 +35,7 @@ class _Clock:
         self.started = time.perf_counter()
 
     @contextmanager
-    def stage(self, name: str):  # type: ignore[no-untyped-def]
+    def stage(self, name: str) -> Iterator[None]:
         start = time.perf_counter()
         yield
         self.timings[name] = round(time.perf_counter() - start, 4)

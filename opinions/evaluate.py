@@ -58,7 +58,10 @@ def evaluate_file(*, path: Path | str, comments: Path | str | None = None, seed:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="crowd opinions evaluate", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="crowd opinions evaluate",
+        description="Compare our opinion groups with Pol.is's on a Pol.is export.",
+    )
     parser.add_argument("file", type=Path, help="Pol.is votes.csv or participants-votes.csv")
     parser.add_argument(
         "--comments", type=Path, help="Pol.is comments.csv, to leave moderated-out comments out"

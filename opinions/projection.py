@@ -18,7 +18,7 @@ from scipy.sparse.linalg import svds
 from opinions.matrix import VoteMatrix
 from opinions.results import Id
 
-DENSE_LIMIT = 4_000_000
+DENSE_LIMIT = 250_000
 """Matrices with at most this many cells use a dense SVD; larger ones use ARPACK on the sparse matrix."""
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from opinion_fixtures import Planted
 
-from opinions import NOT_ENOUGH, VoteChoice, analyse_votes
+from opinions import NOT_ENOUGH, OpinionResult, VoteChoice, analyse_votes
 
 
-def _refused(result) -> None:  # type: ignore[no-untyped-def]
+def _refused(result: OpinionResult) -> None:
     assert result.status == "not_enough_votes"
     assert not result.ok
     assert result.message.startswith(NOT_ENOUGH)

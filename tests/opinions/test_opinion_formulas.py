@@ -20,7 +20,7 @@ import math
 import numpy as np
 import pytest
 
-from opinions import OpinionResult, analyse_votes
+from opinions import Group, OpinionResult, analyse_votes
 from opinions.repness import prop_test, two_prop_test
 
 ROWS = {
@@ -54,7 +54,7 @@ def result() -> OpinionResult:
     return analyse_votes(votes=VOTES)
 
 
-def _group(result: OpinionResult, member: int):  # type: ignore[no-untyped-def]
+def _group(result: OpinionResult, member: int) -> Group:
     return next(g for g in result.groups if member in g.members)
 
 
@@ -139,3 +139,30 @@ def test_projection_is_pca_of_the_imputed_matrix_scaled_by_votes_seen() -> None:
     got = np.array([[p.x, p.y] for p in sorted(result.points, key=lambda p: p.participant_id)])
     signs = np.sign(np.sum(got * expected, axis=0))
     assert got == pytest.approx(expected * signs, abs=1e-9)
+
+
+def test_large_sparse_matrices_project_like_the_dense_method() -> None:
+    from opinions.matrix import build_vote_matrix
+    from opinions.projection import DENSE_LIMIT, project
+
+    rng = np.random.default_rng(4)
+    n, m = 400, 900
+    assert n * m > DENSE_LIMIT  # takes the ARPACK path
+    taste = rng.choice([-1, 1], size=(2, m))
+    camp = rng.integers(0, 2, size=n)
+    votes = [
+        (p, int(s), int(taste[camp[p], s] if rng.random() < 0.8 else rng.choice([-1, 0, 1])))
+        for p in range(n)
+        for s in rng.choice(m, size=40, replace=False)
+    ]
+    matrix = build_vote_matrix(votes=votes)
+    got = project(matrix).coordinates
+    dense = np.full(matrix.shape, np.nan)
+    for p, s, v in votes:
+        dense[p, s] = v
+    means = np.nanmean(dense, axis=0)
+    centred = np.where(np.isnan(dense), means, dense) - means
+    comps = np.linalg.svd(centred, full_matrices=False)[2][:2]
+    expected = centred @ comps.T * np.sqrt(m / (~np.isnan(dense)).sum(axis=1))[:, None]
+    signs = np.sign(np.sum(got * expected, axis=0))
+    assert got == pytest.approx(expected * signs, abs=1e-6)

@@ -14,7 +14,9 @@ votes_strategy = st.lists(
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(votes=votes_strategy, more=votes_strategy)
-def test_random_votes_never_crash_and_results_add_up(votes, more) -> None:  # type: ignore[no-untyped-def]
+def test_random_votes_never_crash_and_results_add_up(
+    votes: list[tuple[int, int, int]], more: list[tuple[int, int, int]]
+) -> None:
     result = analyse_votes(votes=votes)
     assert result.participants_counted == len({p for p, _, _ in votes})
     if result.ok:
