@@ -18,7 +18,7 @@ from crowd.db import Database
 from crowd.security import PUBLIC, CSRFMiddleware, SecurityHeadersMiddleware, guard, make_limiter
 from crowd.settings import Settings
 from crowd.templating import STATIC, make_templates
-from crowd.web import activity, admin, auth, errors, manage, workshop
+from crowd.web import activity, admin, auth, errors, manage, privacy, workshop
 
 GET, POST = ["GET"], ["POST"]
 
@@ -32,17 +32,10 @@ def healthz(request: Request) -> Response:
     return PlainTextResponse("ok")
 
 
-@guard(PUBLIC)
-def privacy(request: Request) -> Response:
-    from crowd.templating import render
-
-    return render(request, "privacy.html")
-
-
 ROUTES = [
     Route("/", workshop.home, methods=GET, name="home"),
     Route("/healthz", healthz, methods=GET),
-    Route("/privacy", privacy, methods=GET),
+    Route("/privacy", privacy.notice, methods=GET),
     Route("/auth/sign-in", auth.sign_in_form, methods=GET),
     Route("/auth/sign-in", auth.request_link, methods=POST),
     Route("/auth/verify", auth.verify, methods=GET),
@@ -50,6 +43,9 @@ ROUTES = [
     Route("/profile", auth.profile_form, methods=GET),
     Route("/profile", auth.save_profile, methods=POST),
     Route("/me", activity.my_activity, methods=GET),
+    Route("/me/data", privacy.download, methods=GET),
+    Route("/me/erase", privacy.erase_form, methods=GET),
+    Route("/me/erase", privacy.erase, methods=POST),
     Route("/c/{contribution_id:int}/edit", activity.edit_form, methods=GET),
     Route("/c/{contribution_id:int}/edit", activity.edit, methods=POST),
     Route("/c/{contribution_id:int}/withdraw", activity.withdraw, methods=POST),

@@ -1,0 +1,89 @@
+"""A participant's own data: download everything stored about them, or erase their account."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
+
+from crowd.models import (
+    Contribution,
+    ContributionStatus,
+    Flag,
+    LoginToken,
+    Organisation,
+    OutboxMessage,
+    Participant,
+    PollAnswer,
+    Vote,
+)
+from crowd.models._base import utcnow
+from crowd.services import audit
+from crowd.services.errors import NotFound
+from crowd.services.votes import COUNT_COLUMN
+
+REMOVED = "[removed at the author's request]"
+
+
+def my_data(session: Session, *, participant_id: int) -> dict:
+    """Everything stored about one participant, as JSON-able data."""
+    person = session.get(Participant, participant_id)
+    if person is None:
+        raise NotFound("No such participant")
+    organisation = session.get(Organisation, person.organisation_id) if person.organisation_id else None
+    contributions = session.exec(select(Contribution).where(Contribution.author_id == participant_id))
+    votes = session.exec(select(Vote).where(Vote.participant_id == participant_id))
+    polls = session.exec(select(PollAnswer).where(PollAnswer.participant_id == participant_id))
+    flags = session.exec(select(Flag).where(Flag.participant_id == participant_id))
+    return {
+        "profile": person.model_dump(mode="json", exclude={"session_epoch"}),
+        "organisation": organisation.model_dump(mode="json") if organisation else None,
+        "contributions": [c.model_dump(mode="json") for c in contributions],
+        "votes": [v.model_dump(mode="json") for v in votes],
+        "poll_answers": [p.model_dump(mode="json") for p in polls],
+        "flags": [f.model_dump(mode="json") for f in flags],
+    }
+
+
+def erase_account(session: Session, *, participant_id: int, keep_contributions: bool) -> None:
+    """Remove a participant's personal data. Their ideas stay only as anonymous text, if they allow it."""
+    person = session.get(Participant, participant_id)
+    if person is None or person.erased_at is not None:
+        raise NotFound("No such participant")
+    email = person.email
+    for vote in session.exec(select(Vote).where(Vote.participant_id == participant_id)):
+        column = COUNT_COLUMN[vote.choice]
+        session.exec(  # type: ignore[call-overload]
+            update(Contribution)
+            .where(col(Contribution.id) == vote.contribution_id)
+            .values({column: getattr(Contribution, column) - 1})
+        )
+    session.exec(delete(Vote).where(col(Vote.participant_id) == participant_id))  # type: ignore[call-overload]
+    session.exec(delete(PollAnswer).where(col(PollAnswer.participant_id) == participant_id))  # type: ignore[call-overload]
+    session.exec(delete(Flag).where(col(Flag.participant_id) == participant_id))  # type: ignore[call-overload]
+    if email:
+        session.exec(delete(LoginToken).where(col(LoginToken.email) == email))  # type: ignore[call-overload]
+        session.exec(delete(OutboxMessage).where(col(OutboxMessage.to) == email))  # type: ignore[call-overload]
+    anonymous = {"author_id": None, "source_borough": None}
+    if not keep_contributions:
+        anonymous |= {"text": REMOVED, "status": ContributionStatus.HIDDEN, "withdrawn_at": utcnow()}
+    session.exec(  # type: ignore[call-overload]
+        update(Contribution).where(col(Contribution.author_id) == participant_id).values(**anonymous)
+    )
+    person.email = None
+    person.display_name = ""
+    person.profession = None
+    person.organisation_id = None
+    person.borough = None
+    person.role = None
+    person.consent_quote = False
+    person.erased_at = utcnow()
+    person.session_epoch += 1
+    session.add(person)
+    audit.record(
+        session,
+        actor_id=None,
+        action="erase_account",
+        target_type="participant",
+        target_id=participant_id,
+        after={"kept_contributions": keep_contributions},
+    )
