@@ -19,6 +19,8 @@ from crowd.security import PUBLIC, CSRFMiddleware, SecurityHeadersMiddleware, gu
 from crowd.settings import Settings
 from crowd.templating import STATIC, make_templates
 from crowd.web import activity, admin, auth, errors, manage, privacy, workshop
+from crowd.web import imports as imports_web
+from crowd.web import live as live_web
 
 GET, POST = ["GET"], ["POST"]
 
@@ -67,6 +69,23 @@ ROUTES = [
     Route("/admin/users", admin.users, methods=GET),
     Route("/admin/users", admin.set_access, methods=POST),
     Route("/admin/audit", admin.audit_log, methods=GET),
+    # streams
+    Route("/manage/imports", imports_web.upload_form, methods=GET),
+    Route("/manage/imports", imports_web.upload, methods=POST),
+    Route("/manage/imports/{batch_id:int}", imports_web.batch_page, methods=GET),
+    Route("/manage/imports/{batch_id:int}/confirm", imports_web.confirm, methods=POST),
+    Route("/manage/imports/{batch_id:int}/undo", imports_web.undo, methods=POST),
+    Route("/manage/imports/{batch_id:int}/discard", imports_web.discard, methods=POST),
+    Route("/manage/live", live_web.events, methods=GET),
+    Route("/manage/live", live_web.create_event, methods=POST),
+    Route("/manage/live/{event_id:int}", live_web.event_page, methods=GET),
+    Route("/manage/live/{event_id:int}/questions", live_web.add_question, methods=POST),
+    Route("/manage/live/{event_id:int}/open", live_web.open_question, methods=POST),
+    Route("/live", live_web.join_form, methods=GET),
+    Route("/live/{code}", live_web.attendee_page, methods=GET),
+    Route("/live/{code}/answer", live_web.answer, methods=POST),
+    Route("/live/{code}/present", live_web.present, methods=GET),
+    Route("/live/{code}/results", live_web.results, methods=GET),
 ]
 
 

@@ -93,6 +93,54 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlmodel import select
+
+    from crowd.models import Stream, Workshop
+    from crowd.services import imports
+    from crowd.services.errors import DomainError
+    from crowd.services.import_readers import MAX_BYTES, too_large_message
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"No such file: {path}", file=sys.stderr)
+        return 2
+    if path.stat().st_size > MAX_BYTES:
+        print(f"Import refused: {too_large_message(path.stat().st_size)}", file=sys.stderr)
+        return 1
+    database = _database(settings)
+    try:
+        with database.write() as session:
+            workshop = session.exec(select(Workshop).where(Workshop.slug == args.workshop)).first()
+            if workshop is None:
+                raise DomainError(f"No workshop with the slug {args.workshop!r}.")
+            batch = imports.prepare(
+                session,
+                workshop_id=workshop.id,
+                filename=path.name,
+                data=path.read_bytes(),
+                default_stream=Stream(args.stream),
+                actor_id=None,
+            )
+            print(f"{path.name}: {batch.file_format}, {batch.encoding or 'binary'}; {batch.note_count} notes")
+            for problem in batch.problems:
+                print(f"  line {problem['line']}: {problem['message']}", file=sys.stderr)
+            if batch.problems:
+                raise DomainError(f"{len(batch.problems)} problem(s): nothing was imported.")
+            if args.dry_run:
+                session.rollback()
+                print("Dry run: nothing was imported.")
+                return 0
+            imports.confirm(session, batch_id=batch.id, actor_id=None)
+            print(f"Imported {batch.note_count} notes as batch #{batch.id}.")
+    except DomainError as error:
+        print(f"Import refused: {error.message}", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    return 0
+
+
 def _progress_printer():
     from rich.progress import Progress
 
@@ -146,6 +194,14 @@ def parser() -> argparse.ArgumentParser:
     restore = commands.add_parser("restore", help="load a backup into an empty database")
     restore.add_argument("file")
     restore.set_defaults(run=cmd_restore)
+
+    # streams
+    importer = commands.add_parser("import", help="import focus group notes or literature excerpts")
+    importer.add_argument("file", help="a .csv, .xlsx, .txt or .md file")
+    importer.add_argument("--workshop", required=True, help="the workshop's slug")
+    importer.add_argument("--stream", required=True, choices=["focus_group", "literature"])
+    importer.add_argument("--dry-run", action="store_true", help="check the file and store nothing")
+    importer.set_defaults(run=cmd_import)
     return root
 
 

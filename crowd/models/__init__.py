@@ -10,6 +10,15 @@ from crowd.models.people import (
     OutboxMessage,
     Participant,
 )
+from crowd.models.streams import (
+    ImportBatch,
+    ImportStatus,
+    LiveAnswer,
+    LiveEvent,
+    LiveQuestion,
+    QuestionKind,
+    QuestionStatus,
+)
 from crowd.models.themes import (
     CandidateFoundation,
     ContributionEmbedding,
@@ -38,6 +47,13 @@ from crowd.models.workshop import (
 )
 
 __all__ = [
+    "ImportBatch",
+    "ImportStatus",
+    "LiveAnswer",
+    "LiveEvent",
+    "LiveQuestion",
+    "QuestionKind",
+    "QuestionStatus",
     "Access",
     "AuditEntry",
     "CandidateFoundation",
