@@ -62,6 +62,7 @@ def _idea_list_context(request: Request, session, workshop) -> dict:
         "authors": authors,
         "sections_by_id": sections,
         "sorts": list(contributions.IdeaSort),
+        "status": workshops.effective_status(workshop),
     }
 
 

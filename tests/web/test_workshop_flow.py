@@ -8,7 +8,8 @@ def test_participant_posts_idea_comments_and_votes(person, open_workshop):
     workshop, sections = open_workshop
     ann = person("ann@example.org")
     response = ann.post(
-        f"/w/{workshop.slug}/ideas", {"section_id": sections[0].id, "text": "Ask people what matters to them."}
+        f"/w/{workshop.slug}/ideas",
+        {"section_id": sections[0].id, "text": "Ask people what matters to them."},
     )
     assert response.status_code == 200
     assert "Ask people what matters to them." in response.text
@@ -26,7 +27,9 @@ def test_participant_posts_idea_comments_and_votes(person, open_workshop):
     assert f'id="votes-{idea_id}"' in voted.text
     assert 'data-count="agree">1<' in voted.text
     changed = bob.client.post(
-        f"/c/{idea_id}/vote", data={"choice": "disagree", "csrf_token": bob.csrf()}, headers={"HX-Request": "true"}
+        f"/c/{idea_id}/vote",
+        data={"choice": "disagree", "csrf_token": bob.csrf()},
+        headers={"HX-Request": "true"},
     )
     assert 'data-count="agree">0<' in changed.text
     assert 'data-count="disagree">1<' in changed.text

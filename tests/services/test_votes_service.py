@@ -1,0 +1,63 @@
+"""Votes: one per person per item, changeable, never double counted; support is the Wilson bound."""
+
+import pytest
+from sqlmodel import select
+
+from crowd.models import Contribution, ContributionStatus, Participant, Vote, VoteChoice
+from crowd.services import votes
+from crowd.services.contributions import post_idea, wilson_lower_bound
+from crowd.services.errors import NotFound
+from tests.conftest import make_workshop
+
+
+def test_wilson_lower_bound_prefers_many_agrees_over_a_lucky_few():
+    assert wilson_lower_bound(0, 0) == 0.0
+    assert wilson_lower_bound(1, 0) < wilson_lower_bound(50, 5)
+    assert wilson_lower_bound(50, 5) < wilson_lower_bound(500, 50)
+    assert 0.0 < wilson_lower_bound(3, 1) < 0.75
+    assert wilson_lower_bound(10, 0) == pytest.approx(0.7225, abs=1e-3)
+
+
+@pytest.fixture
+def idea(db):
+    workshop, sections = make_workshop(db)
+    with db.write() as session:
+        people = [Participant(email=f"p{i}@example.org", display_name=f"P{i}") for i in range(3)]
+        session.add_all(people)
+        session.flush()
+        posted = post_idea(
+            session, workshop=workshop, section_id=sections[0].id, author=people[0], text="One record for all"
+        )
+        return posted.contribution.id, [p.id for p in people]
+
+
+def test_changing_a_vote_moves_it_and_repeating_it_changes_nothing(db, idea):
+    idea_id, (ann, bob, cat) = idea
+    for pid, choice in ((ann, VoteChoice.AGREE), (bob, VoteChoice.AGREE), (cat, VoteChoice.DISAGREE)):
+        with db.write() as session:
+            votes.cast_vote(session, participant_id=pid, contribution_id=idea_id, choice=choice)
+    with db.write() as session:
+        tally = votes.cast_vote(session, participant_id=bob, contribution_id=idea_id, choice=VoteChoice.PASS)
+    with db.write() as session:
+        again = votes.cast_vote(session, participant_id=bob, contribution_id=idea_id, choice=VoteChoice.PASS)
+    assert (tally.agree, tally.disagree, tally.passed) == (1, 1, 1)
+    assert again == tally
+    with db.read() as session:
+        stored = session.get(Contribution, idea_id)
+        rows = session.exec(select(Vote).where(Vote.contribution_id == idea_id)).all()
+    assert len(rows) == 3
+    assert stored.support == pytest.approx(wilson_lower_bound(1, 1))
+
+
+def test_votes_on_hidden_or_missing_items_are_refused_and_change_nothing(db, idea):
+    idea_id, (ann, *_) = idea
+    with db.write() as session:
+        row = session.get(Contribution, idea_id)
+        row.status = ContributionStatus.HIDDEN
+        session.add(row)
+    for target in (idea_id, 987654):
+        with pytest.raises(NotFound), db.write() as session:
+            votes.cast_vote(session, participant_id=ann, contribution_id=target, choice=VoteChoice.AGREE)
+    with db.read() as session:
+        assert session.exec(select(Vote)).all() == []
+        assert session.get(Contribution, idea_id).agree_count == 0
