@@ -19,6 +19,10 @@ from crowd.security import PUBLIC, CSRFMiddleware, SecurityHeadersMiddleware, gu
 from crowd.settings import Settings
 from crowd.templating import STATIC, make_templates
 from crowd.web import activity, admin, auth, errors, manage, privacy, workshop
+from crowd.web import declaration as declaration_web
+from crowd.web import declaration_drafts as drafts_web
+from crowd.web import foundations as foundations_web
+from crowd.web import signatories as signatories_web
 from crowd.web import imports as imports_web
 from crowd.web import live as live_web
 
@@ -86,6 +90,44 @@ ROUTES = [
     Route("/live/{code}/answer", live_web.answer, methods=POST),
     Route("/live/{code}/present", live_web.present, methods=GET),
     Route("/live/{code}/results", live_web.results, methods=GET),
+    # declaration
+    Route("/foundations", foundations_web.foundation_list, methods=GET),
+    Route("/foundations", foundations_web.create, methods=POST),
+    Route("/foundations/{foundation_id:int}", foundations_web.edit, methods=GET),
+    Route("/foundations/{foundation_id:int}", foundations_web.update, methods=POST),
+    Route("/foundations/{foundation_id:int}/evidence", foundations_web.add_evidence, methods=POST),
+    Route(
+        "/foundations/{foundation_id:int}/evidence/{evidence_id:int}/remove",
+        foundations_web.remove_evidence,
+        methods=POST,
+    ),
+    Route("/foundations/{foundation_id:int}/outcomes/new", foundations_web.new_outcome, methods=GET),
+    Route("/foundations/{foundation_id:int}/outcomes", foundations_web.save_outcome, methods=POST),
+    Route("/foundations/{foundation_id:int}/outcomes/{outcome_id:int}", foundations_web.edit_outcome, methods=GET),
+    Route("/foundations/{foundation_id:int}/outcomes/{outcome_id:int}", foundations_web.save_outcome, methods=POST),
+    Route(
+        "/foundations/{foundation_id:int}/outcomes/{outcome_id:int}/remove",
+        foundations_web.remove_outcome,
+        methods=POST,
+    ),
+    Route("/declaration/drafts", drafts_web.drafts, methods=GET),
+    Route("/declaration/drafts/new", drafts_web.start, methods=POST),
+    Route("/declaration/drafts/{draft_id:int}", drafts_web.save, methods=POST),
+    Route("/declaration/drafts/{draft_id:int}/preview", drafts_web.preview, methods=GET),
+    Route("/declaration/drafts/{draft_id:int}/publish", drafts_web.publish, methods=POST),
+    Route("/declaration", declaration_web.latest, methods=GET),
+    Route("/declaration/v/{number:int}", declaration_web.version_page, methods=GET),
+    Route("/declaration/v/{number:int}/feedback", declaration_web.leave_feedback, methods=POST),
+    Route("/declaration/v/{number:int}/support", declaration_web.answer_support, methods=POST),
+    Route("/declaration/changes", declaration_web.changes, methods=GET),
+    Route("/declaration/foundations/{slug}", declaration_web.foundation_page, methods=GET),
+    Route("/declaration/signatories", signatories_web.signatory_list, methods=GET),
+    Route("/declaration/v/{number:int}/sign", signatories_web.sign_form, methods=GET),
+    Route("/declaration/v/{number:int}/sign", signatories_web.sign, methods=POST),
+    Route("/declaration/signatories/{signatory_id:int}/assess", signatories_web.assess_form, methods=GET),
+    Route("/declaration/v/{number:int}/assess", signatories_web.assess, methods=POST),
+    Route("/declaration/benchmark", signatories_web.benchmark_page, methods=GET),
+    Route("/declaration/benchmark.csv", signatories_web.benchmark_csv, methods=GET),
 ]
 
 

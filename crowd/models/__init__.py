@@ -1,6 +1,22 @@
 """SQLModel tables grouped by domain. Importing this package registers every table."""
 
 from crowd.models.audit import AuditEntry
+from crowd.models.declaration import (
+    Assessment,
+    AssessmentStatus,
+    DeclarationItem,
+    DeclarationStatus,
+    DeclarationSupport,
+    DeclarationVersion,
+    Direction,
+    Evidence,
+    EvidenceKind,
+    Foundation,
+    Outcome,
+    OutcomeKind,
+    OutcomeUnit,
+    Signatory,
+)
 from crowd.models.people import (
     Access,
     CareRole,
@@ -47,6 +63,20 @@ from crowd.models.workshop import (
 )
 
 __all__ = [
+    "Assessment",
+    "AssessmentStatus",
+    "DeclarationItem",
+    "DeclarationStatus",
+    "DeclarationSupport",
+    "DeclarationVersion",
+    "Direction",
+    "Evidence",
+    "EvidenceKind",
+    "Foundation",
+    "Outcome",
+    "OutcomeKind",
+    "OutcomeUnit",
+    "Signatory",
     "ImportBatch",
     "ImportStatus",
     "LiveAnswer",
