@@ -25,6 +25,7 @@ from crowd.web import foundations as foundations_web
 from crowd.web import signatories as signatories_web
 from crowd.web import imports as imports_web
 from crowd.web import live as live_web
+from crowd.web import themes as themes_web
 
 GET, POST = ["GET"], ["POST"]
 
@@ -128,7 +129,23 @@ ROUTES = [
     Route("/declaration/v/{number:int}/assess", signatories_web.assess, methods=POST),
     Route("/declaration/benchmark", signatories_web.benchmark_page, methods=GET),
     Route("/declaration/benchmark.csv", signatories_web.benchmark_csv, methods=GET),
+    # themes
+    Route("/w/{slug}/similar", themes_web.similar, methods=GET),
+    Route("/manage/workshops/{workshop_id:int}/themes", themes_web.theme_list, methods=GET),
+    Route("/manage/workshops/{workshop_id:int}/themes/runs", themes_web.run_list, methods=GET),
+    Route("/manage/workshops/{workshop_id:int}/themes/runs", themes_web.start_run, methods=POST),
+    Route("/manage/workshops/{workshop_id:int}/themes/runs/{run_id:int}", themes_web.run_page, methods=GET),
+    Route("/manage/themes/{theme_id:int}", themes_web.theme_page, methods=GET),
 ]
+
+
+def _start_theme_worker(settings: Settings, db: Database):
+    """Single-process set-up: embed, assign and run themes in a background thread (never in tests)."""
+    if not settings.embeddings_enabled or settings.environment == "test":
+        return None
+    from crowd.worker import BackgroundWorker
+
+    return BackgroundWorker(db).start()
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Starlette:
@@ -137,7 +154,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
+        worker = _start_theme_worker(settings, db)
         yield
+        if worker is not None:
+            worker.stop()
         db.dispose()
 
     if migrate:

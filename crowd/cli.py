@@ -141,6 +141,91 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_themes_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Queue and execute a theme run here, with a terminal progress bar (no web server needed)."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+    from sqlmodel import select
+
+    from crowd.models import Workshop
+    from crowd.services import theme_runs
+    from crowd.services.errors import DomainError
+
+    database = _database(settings)
+    try:
+        with database.read() as session:
+            statement = select(Workshop).order_by(Workshop.id)
+            if args.workshop:
+                statement = statement.where(Workshop.slug == args.workshop)
+            targets = [(w.id, w.slug) for w in session.exec(statement)]
+        if not targets:
+            missing = f"No workshop with the slug {args.workshop!r}." if args.workshop else "No workshops."
+            print(missing, file=sys.stderr)
+            return 2
+        params = theme_runs.parse_params(min_cluster_size=args.min_cluster_size or "")
+        worst = 0
+        for workshop_id, slug in targets:
+            with database.write() as session:
+                run = theme_runs.start_run(session, workshop_id=workshop_id, actor_id=None, params=params)
+            columns = (
+                TextColumn(f"[bold]{slug}[/] run {run.id}"),
+                BarColumn(),
+                TaskProgressColumn(),
+                TimeElapsedColumn(),
+                TextColumn("{task.description}"),
+            )
+            with Progress(*columns) as bar:
+                task = bar.add_task("Queued", total=100)
+
+                def show(percent: int, step: str, bar=bar, task=task) -> None:
+                    bar.update(task, completed=percent, description=step)
+
+                if theme_runs.claim(database, run_id=run.id):
+                    done = theme_runs.execute_run(database, run_id=run.id, on_progress=show)
+                else:  # a worker process took it first: follow its progress
+                    done = theme_runs.wait_for(database, run_id=run.id, on_progress=show)
+            print(f"{slug}: run {done.id} {done.status.value}: {done.message}")
+            if done.counts:
+                print("  counts: " + ", ".join(f"{k} {v}" for k, v in done.counts.items()))
+            if done.timings:
+                print("  seconds: " + ", ".join(f"{k} {v}" for k, v in done.timings.items()))
+            worst = max(worst, 1 if done.status.value == "failed" else 0)
+        return worst
+    except DomainError as error:
+        print(f"Theme run refused: {error.message}", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+
+
+def cmd_themes_evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from clustering.evaluate import main as evaluate
+
+    extra = ["--vectors", args.vectors] if args.vectors else []
+    return evaluate([args.csv, "--embedder", args.embedder, *extra])
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    """The long-lived worker: theme runs and embeddings, with the model and UMAP kept warm."""
+    import logging
+
+    from crowd.worker import Worker, warm_up_umap
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    database = _database(settings)
+    worker = Worker(database, poll_seconds=args.poll)
+    print(f"Loading the embedding model ({worker.model.name})...", flush=True)
+    if not args.no_warm_up:
+        print("Compiling UMAP once (about a minute)...", flush=True)
+        print(f"UMAP ready in {warm_up_umap():.0f} s. Waiting for work.", flush=True)
+    try:
+        worker.run_forever()
+    except KeyboardInterrupt:
+        worker.stop()
+    finally:
+        database.dispose()
+    return 0
+
+
 def _progress_printer():
     from rich.progress import Progress
 
@@ -202,6 +287,24 @@ def parser() -> argparse.ArgumentParser:
     importer.add_argument("--stream", required=True, choices=["focus_group", "literature"])
     importer.add_argument("--dry-run", action="store_true", help="check the file and store nothing")
     importer.set_defaults(run=cmd_import)
+    themes = commands.add_parser("themes", help="theme runs: run the pipeline, or evaluate it on a CSV")
+    themes_commands = themes.add_subparsers(dest="themes_command", required=True)
+    themes_run = themes_commands.add_parser("run", help="run the theme pipeline now, with a progress bar")
+    themes_run.add_argument("--workshop", metavar="SLUG", help="one workshop (default: every workshop)")
+    themes_run.add_argument("--min-cluster-size", default="", help="smallest theme size (default: automatic)")
+    themes_run.set_defaults(run=cmd_themes_run)
+    themes_evaluate = themes_commands.add_parser(
+        "evaluate", help="score the pipeline on a labelled CSV (text,label)"
+    )
+    themes_evaluate.add_argument("csv", metavar="FILE.csv")
+    themes_evaluate.add_argument("--embedder", choices=["onnx", "torch"], default="onnx")
+    themes_evaluate.add_argument("--vectors", help="precomputed embeddings (.npy, one row per CSV row)")
+    themes_evaluate.set_defaults(run=cmd_themes_evaluate)
+
+    worker = commands.add_parser("worker", help="run the long-lived theme and embedding worker")
+    worker.add_argument("--poll", type=float, default=2.0, help="seconds between polls when idle")
+    worker.add_argument("--no-warm-up", action="store_true", help="skip compiling UMAP at start")
+    worker.set_defaults(run=cmd_worker)
     return root
 
 

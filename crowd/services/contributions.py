@@ -21,6 +21,7 @@ from crowd.models import (
     Workshop,
 )
 from crowd.models._base import utcnow
+from crowd.services import embeddings  # the theme worker's wake-up hook
 from crowd.services.errors import DomainError, Forbidden, NotFound
 from crowd.services.masking import MaskResult, mask_personal_data
 from crowd.services.workshops import require_open
@@ -113,6 +114,7 @@ def post_idea(
     )
     session.add(idea)
     session.flush()
+    embeddings.contribution_posted(session)  # the theme worker embeds it and puts it in its nearest theme
     return Posted(idea, masking)
 
 
@@ -147,6 +149,7 @@ def post_comment(
         .values(comment_count=Contribution.comment_count + 1)
     )
     session.flush()
+    embeddings.contribution_posted(session)
     return Posted(comment, masking)
 
 

@@ -1,0 +1,449 @@
+"""Curated themes: align a finished run to them, assign newly arrived contributions, and read them.
+
+Alignment (clustering.align: centroid similarity and member overlap, one-to-one):
+- a run's cluster that matches a curated theme updates it: same id; its label only when no moderator
+  edited it (``curated``); keywords, quotes, centroid and pipeline members from the run;
+- an unmatched cluster becomes a new theme (``is_new``);
+- a curated theme nothing matched keeps its status and its moderator members, and is shown as
+  "not found in the latest run".
+Moderator memberships (moves, pins, exclusions) are sticky: runs never delete or contradict them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from clustering import CuratedTheme, RunResult, align, assign
+from crowd.models import (
+    CandidateFoundation,
+    Contribution,
+    ContributionEmbedding,
+    MemberRank,
+    MemberSource,
+    RunTheme,
+    Theme,
+    ThemeMember,
+    ThemeRun,
+    ThemeStatus,
+)
+from crowd.models._base import utcnow
+from crowd.models.themes import pack_vector, unpack_vector
+from crowd.services.contributions import shown_clause
+from crowd.services.errors import NotFound
+
+ALIGN_THRESHOLD = 0.5
+ASSIGN_THRESHOLD = 0.35
+SECONDARY_MARGIN = 0.03
+MEMBERS_PAGE = 25
+ALIGNABLE = (ThemeStatus.ACTIVE, ThemeStatus.OUT_OF_SCOPE)
+
+
+def _event(action: str, run_id: int | None, **extra: object) -> dict[str, object]:
+    return {"action": action, "run_id": run_id, "from_theme_ids": [], "at": utcnow().isoformat(), **extra}
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return vector / (np.linalg.norm(vector) or 1.0)
+
+
+# ---------------------------------------------------------------- after a successful run
+
+
+def apply_run(
+    session: Session, *, run: ThemeRun, result: RunResult, vectors: dict[int, np.ndarray]
+) -> dict[str, int]:
+    """Store the run's snapshot and align the curated themes to it (inside the caller's transaction)."""
+    workshop_themes = list(session.exec(select(Theme).where(Theme.workshop_id == run.workshop_id)))
+    by_id = {t.id: t for t in workshop_themes}
+    previous = [t for t in workshop_themes if t.status in ALIGNABLE and t.centroid is not None]
+    primary_of = _primary_members(session, [t.id for t in previous])
+    alignment = align(
+        previous=[
+            CuratedTheme(
+                key=str(t.id),
+                name=t.label,
+                centroid=unpack_vector(t.centroid),
+                member_ids=[str(c) for c in primary_of.get(t.id, [])],
+            )
+            for t in previous
+        ],
+        themes=result.themes,
+        threshold=ALIGN_THRESHOLD,
+    )
+    sticky = _moderator_rows(session, list(by_id))
+    sticky_pairs = {(m.theme_id, m.contribution_id) for m in sticky}
+    sticky_primary = {m.contribution_id for m in sticky if m.rank == MemberRank.PRIMARY}
+    if by_id:
+        session.exec(  # type: ignore[call-overload]
+            delete(ThemeMember).where(
+                col(ThemeMember.theme_id).in_(list(by_id)), col(ThemeMember.source) != MemberSource.MODERATOR
+            )
+        )
+    for theme in workshop_themes:
+        theme.is_new = False
+
+    theme_of_index: dict[int, Theme] = {}
+    for found in result.themes:
+        key = alignment.matches.get(found.index)
+        if key is not None:
+            theme = by_id[int(key)]
+            if not theme.curated:
+                theme.label = found.label[:200]
+            theme.provenance = [
+                *theme.provenance,
+                _event("matched", run.id, cluster=found.index, score=round(alignment.scores[found.index], 3)),
+            ]
+        else:
+            theme = Theme(
+                workshop_id=run.workshop_id,
+                label=found.label[:200],
+                is_new=True,
+                created_in_run_id=run.id,
+                provenance=[_event("created", run.id, cluster=found.index)],
+            )
+        theme.keywords = list(found.keywords)
+        theme.centroid = pack_vector(found.centroid)
+        theme.representative_ids = [int(i) for i in found.representative_ids]
+        theme.last_run_id = run.id
+        theme.updated_at = utcnow()
+        session.add(theme)
+        theme_of_index[found.index] = theme
+    not_found = [by_id[int(k)] for k in alignment.unmatched_keys]
+    for theme in not_found:
+        theme.provenance = [*theme.provenance, _event("not_found", run.id)]
+        session.add(theme)
+    session.flush()
+
+    members: list[ThemeMember] = []
+    placed: set[int] = set()
+    for found in result.themes:
+        theme = theme_of_index[found.index]
+        centre = _unit(found.centroid)
+        for raw in found.member_ids:
+            cid = int(raw)
+            placed.add(cid)
+            if cid in sticky_primary or (theme.id, cid) in sticky_pairs:
+                continue
+            members.append(_member(theme.id, cid, MemberRank.PRIMARY, vectors, centre, run.id))
+    for raw, index in result.secondary.items():
+        cid, theme = int(raw), theme_of_index.get(index)
+        if theme is None or (theme.id, cid) in sticky_pairs:
+            continue
+        members.append(_member(theme.id, cid, MemberRank.SECONDARY, vectors, _unit(_centroid(theme)), run.id))
+    members = _unique(members)
+    session.add_all(members)
+    for found in result.themes:
+        session.add(
+            RunTheme(
+                run_id=run.id,
+                cluster=found.index,
+                label=found.label[:200],
+                keywords=list(found.keywords),
+                size=found.size,
+                member_ids=[int(i) for i in found.member_ids],
+                secondary_ids=[int(i) for i in found.secondary_ids],
+                representative_ids=[int(i) for i in found.representative_ids],
+                centroid=pack_vector(found.centroid),
+                theme_id=theme_of_index[found.index].id,
+                match_score=alignment.scores.get(found.index),
+            )
+        )
+    for position, foundation in enumerate(result.foundations):
+        session.add(
+            CandidateFoundation(
+                run_id=run.id,
+                position=position,
+                title=foundation.title[:300],
+                statement=foundation.statement,
+                theme_ids=[theme_of_index[i].id for i in foundation.theme_indices if i in theme_of_index],
+                run_theme_ids=list(foundation.theme_indices),
+                quote_ids=[int(i) for i in foundation.quote_ids],
+            )
+        )
+    session.flush()
+    late = _posted_during_run(session, workshop_id=run.workshop_id, seen=set(run_input_ids(result)))
+    assigned = assign_contributions(session, workshop_id=run.workshop_id, contribution_ids=late)
+    refresh_sizes(session, workshop_id=run.workshop_id)
+    return {
+        "contributions": result.n_contributions,
+        "themes": len(result.themes),
+        "noise": len(result.unthemed_ids),
+        "skipped": len(result.skipped_ids),
+        "matched": len(alignment.matches),
+        "new": len(alignment.new_theme_indices),
+        "not_found": len(not_found),
+        "foundations": len(result.foundations),
+        "assigned_after": len(assigned),
+    }
+
+
+def run_input_ids(result: RunResult) -> list[int]:
+    return [int(i) for i in [*result.assignments, *result.skipped_ids]]
+
+
+def _centroid(theme: Theme) -> np.ndarray:
+    return unpack_vector(theme.centroid) if theme.centroid is not None else np.zeros(384, dtype=np.float32)
+
+
+def _member(
+    theme_id: int,
+    cid: int,
+    rank: MemberRank,
+    vectors: dict[int, np.ndarray],
+    centre: np.ndarray,
+    run_id: int | None,
+    source: MemberSource = MemberSource.PIPELINE,
+) -> ThemeMember:
+    vector = vectors.get(cid)
+    score = float(_unit(vector) @ centre) if vector is not None else None
+    return ThemeMember(
+        theme_id=theme_id, contribution_id=cid, rank=rank, score=score, source=source, run_id=run_id
+    )
+
+
+def _unique(members: list[ThemeMember]) -> list[ThemeMember]:
+    """One row per (theme, contribution); a primary row wins over a secondary one."""
+    chosen: dict[tuple[int, int], ThemeMember] = {}
+    for m in members:
+        key = (m.theme_id, m.contribution_id)
+        if key not in chosen or (m.rank == MemberRank.PRIMARY and chosen[key].rank != MemberRank.PRIMARY):
+            chosen[key] = m
+    return list(chosen.values())
+
+
+def _primary_members(session: Session, theme_ids: list[int]) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    if not theme_ids:
+        return out
+    rows = session.exec(
+        select(ThemeMember.theme_id, ThemeMember.contribution_id).where(
+            col(ThemeMember.theme_id).in_(theme_ids), ThemeMember.rank == MemberRank.PRIMARY
+        )
+    )
+    for theme_id, cid in rows:
+        out.setdefault(theme_id, []).append(cid)
+    return out
+
+
+def _moderator_rows(session: Session, theme_ids: list[int]) -> list[ThemeMember]:
+    if not theme_ids:
+        return []
+    return list(
+        session.exec(
+            select(ThemeMember).where(
+                col(ThemeMember.theme_id).in_(theme_ids), ThemeMember.source == MemberSource.MODERATOR
+            )
+        )
+    )
+
+
+def _posted_during_run(session: Session, *, workshop_id: int, seen: set[int]) -> list[int]:
+    """Shown contributions with a vector that the run did not see (they arrived while it ran)."""
+    rows = session.exec(
+        select(ContributionEmbedding.contribution_id)
+        .join(Contribution, col(Contribution.id) == ContributionEmbedding.contribution_id)
+        .where(Contribution.workshop_id == workshop_id, shown_clause())
+    )
+    return [cid for cid in rows if cid not in seen]
+
+
+def refresh_sizes(session: Session, *, workshop_id: int) -> None:
+    """Recount each theme's primary members (the denormalised ``size``)."""
+    counts = dict(
+        session.exec(
+            select(ThemeMember.theme_id, func.count())
+            .join(Theme, col(Theme.id) == ThemeMember.theme_id)
+            .where(Theme.workshop_id == workshop_id, ThemeMember.rank == MemberRank.PRIMARY)
+            .group_by(col(ThemeMember.theme_id))
+        ).all()
+    )
+    for theme in session.exec(select(Theme).where(Theme.workshop_id == workshop_id)):
+        size = int(counts.get(theme.id, 0))
+        if theme.size != size:
+            theme.size = size
+            session.add(theme)
+
+
+# ---------------------------------------------------------------- a contribution arrives after a run
+
+
+def assign_contributions(
+    session: Session, *, workshop_id: int, contribution_ids: list[int]
+) -> dict[int, int]:
+    """Put each contribution (already embedded, in no theme yet) into its nearest active theme.
+
+    A second theme within ``SECONDARY_MARGIN`` of the first becomes a secondary membership. Returns
+    contribution id -> primary theme id for those placed; the rest stay unthemed until the next run.
+    """
+    if not contribution_ids:
+        return {}
+    candidates = list(
+        session.exec(
+            select(Theme).where(
+                Theme.workshop_id == workshop_id,
+                Theme.status == ThemeStatus.ACTIVE,
+                col(Theme.centroid).is_not(None),
+            )
+        )
+    )
+    if not candidates:
+        return {}
+    centroids = {str(t.id): _unit(unpack_vector(t.centroid)) for t in candidates}
+    already = set(
+        session.exec(
+            select(ThemeMember.contribution_id).where(col(ThemeMember.contribution_id).in_(contribution_ids))
+        )
+    )
+    vectors = {
+        cid: unpack_vector(blob)
+        for cid, blob in session.exec(
+            select(ContributionEmbedding.contribution_id, ContributionEmbedding.vector).where(
+                col(ContributionEmbedding.contribution_id).in_(contribution_ids)
+            )
+        )
+    }
+    placed: dict[int, int] = {}
+    for cid in contribution_ids:
+        vector = vectors.get(cid)
+        if cid in already or vector is None:
+            continue
+        best = assign(vector=vector, centroids=centroids, threshold=ASSIGN_THRESHOLD)
+        if best is None:
+            continue
+        unit = _unit(vector)
+        first = float(unit @ centroids[best])
+        session.add(_assigned(int(best), cid, MemberRank.PRIMARY, first))
+        placed[cid] = int(best)
+        rest = {k: v for k, v in centroids.items() if k != best}
+        second = assign(
+            vector=vector, centroids=rest, threshold=max(ASSIGN_THRESHOLD, first - SECONDARY_MARGIN)
+        )
+        if second is not None:
+            session.add(_assigned(int(second), cid, MemberRank.SECONDARY, float(unit @ centroids[second])))
+    session.flush()
+    if placed:
+        refresh_sizes(session, workshop_id=workshop_id)
+    return placed
+
+
+def _assigned(theme_id: int, cid: int, rank: MemberRank, score: float) -> ThemeMember:
+    return ThemeMember(
+        theme_id=theme_id, contribution_id=cid, rank=rank, score=score, source=MemberSource.ASSIGNED
+    )
+
+
+def assign_new(session: Session, *, contribution_ids: list[int]) -> dict[int, int]:
+    """Assign freshly embedded contributions, grouped by workshop (the worker calls this after embedding)."""
+    placed: dict[int, int] = {}
+    rows = session.exec(
+        select(Contribution.id, Contribution.workshop_id).where(
+            col(Contribution.id).in_(contribution_ids), shown_clause()
+        )
+    ).all()
+    by_workshop: dict[int, list[int]] = {}
+    for cid, workshop_id in rows:
+        by_workshop.setdefault(workshop_id, []).append(cid)
+    for workshop_id, ids in by_workshop.items():
+        placed.update(assign_contributions(session, workshop_id=workshop_id, contribution_ids=ids))
+    return placed
+
+
+# ---------------------------------------------------------------- reading themes for the pages
+
+
+@dataclass(frozen=True)
+class ThemeSummary:
+    theme: Theme
+    found_in_latest: bool
+
+
+def list_themes(session: Session, *, workshop_id: int) -> list[ThemeSummary]:
+    from crowd.services.theme_runs import latest_good_run
+
+    latest = latest_good_run(session, workshop_id=workshop_id)
+    items = session.exec(
+        select(Theme)
+        .where(Theme.workshop_id == workshop_id)
+        .order_by(col(Theme.status), col(Theme.size).desc(), col(Theme.id))
+    )
+    return [ThemeSummary(t, latest is not None and t.last_run_id == latest.id) for t in items]
+
+
+def get_theme(session: Session, theme_id: int) -> Theme:
+    theme = session.get(Theme, theme_id)
+    if theme is None:
+        raise NotFound("That theme does not exist.")
+    return theme
+
+
+@dataclass(frozen=True)
+class Support:
+    agree: int
+    disagree: int
+
+    @property
+    def share(self) -> float | None:
+        total = self.agree + self.disagree
+        return self.agree / total if total else None
+
+
+def support_of(session: Session, *, theme_id: int) -> Support:
+    """Agree and disagree votes summed over the theme's shown primary members."""
+    agree, disagree = session.exec(
+        select(
+            func.coalesce(func.sum(Contribution.agree_count), 0),
+            func.coalesce(func.sum(Contribution.disagree_count), 0),
+        )
+        .join(ThemeMember, col(ThemeMember.contribution_id) == Contribution.id)
+        .where(ThemeMember.theme_id == theme_id, ThemeMember.rank == MemberRank.PRIMARY, shown_clause())
+    ).one()
+    return Support(int(agree), int(disagree))
+
+
+def quotes_of(session: Session, theme: Theme) -> list[Contribution]:
+    ids = [int(i) for i in theme.representative_ids]
+    if not ids:
+        return []
+    found = {
+        c.id: c
+        for c in session.exec(select(Contribution).where(col(Contribution.id).in_(ids), shown_clause()))
+    }
+    return [found[i] for i in ids if i in found]
+
+
+@dataclass
+class MemberPage:
+    rows: list[tuple[ThemeMember, Contribution]]
+    total: int
+    page: int
+    pages: int
+
+
+def members_of(
+    session: Session, *, theme_id: int, page: int = 1, page_size: int = MEMBERS_PAGE
+) -> MemberPage:
+    """Shown members, primary first, then by similarity to the theme's centre."""
+    where = [ThemeMember.theme_id == theme_id, ThemeMember.rank != MemberRank.EXCLUDED, shown_clause()]
+    base = select(ThemeMember, Contribution).join(
+        Contribution, col(Contribution.id) == ThemeMember.contribution_id
+    )
+    total = session.exec(
+        select(func.count())
+        .select_from(ThemeMember)
+        .join(Contribution, col(Contribution.id) == ThemeMember.contribution_id)
+        .where(*where)
+    ).one()
+    pages = max(1, math.ceil(total / page_size))
+    page = min(max(1, page), pages)
+    rows = session.exec(
+        base.where(*where)
+        .order_by(col(ThemeMember.rank), col(ThemeMember.score).desc(), col(ThemeMember.contribution_id))
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    return MemberPage([(m, c) for m, c in rows], total, page, pages)
