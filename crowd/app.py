@@ -19,6 +19,7 @@ from crowd.security import PUBLIC, CSRFMiddleware, SecurityHeadersMiddleware, gu
 from crowd.settings import Settings
 from crowd.templating import STATIC, make_templates
 from crowd.web import activity, admin, auth, errors, manage, privacy, workshop
+from crowd.web import opinions as opinions_web
 from crowd.web import declaration as declaration_web
 from crowd.web import declaration_drafts as drafts_web
 from crowd.web import foundations as foundations_web
@@ -136,6 +137,11 @@ ROUTES = [
     Route("/manage/workshops/{workshop_id:int}/themes/runs", themes_web.start_run, methods=POST),
     Route("/manage/workshops/{workshop_id:int}/themes/runs/{run_id:int}", themes_web.run_page, methods=GET),
     Route("/manage/themes/{theme_id:int}", themes_web.theme_page, methods=GET),
+    # opinions
+    Route("/w/{slug}/opinions", opinions_web.opinion_map, methods=GET),
+    Route("/w/{slug}/opinions/runs", opinions_web.start_run, methods=POST),
+    Route("/w/{slug}/opinions/runs/{run_id:int}", opinions_web.run_status, methods=GET),
+    Route("/w/{slug}/opinions/pin", opinions_web.pin, methods=POST),
 ]
 
 

@@ -249,6 +249,49 @@ def _progress_printer():
     return report
 
 
+def cmd_opinions_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Analyse the votes of one workshop (or every workshop) now and store each result as a run."""
+    from sqlmodel import select
+
+    from crowd.models import OpinionRunStatus, Workshop
+    from crowd.services import opinions
+    from crowd.services.errors import DomainError
+
+    database = _database(settings)
+    try:
+        with database.read() as session:
+            statement = select(Workshop).order_by(Workshop.id)
+            if args.workshop:
+                statement = statement.where(Workshop.slug == args.workshop)
+            targets = [(w.id, w.slug) for w in session.exec(statement)]
+        if not targets:
+            print(f"No workshop with the slug {args.workshop!r}." if args.workshop else "No workshops.", file=sys.stderr)
+            return 2
+        failed = False
+        for workshop_id, slug in targets:
+            try:
+                run = opinions.start_run(database, workshop_id=workshop_id, actor_id=None, background=False)
+            except DomainError as error:
+                print(f"{slug}: refused: {error.message}", file=sys.stderr)
+                failed = True
+                continue
+            failed = failed or run.status == OpinionRunStatus.FAILED
+            seconds = run.timings.get("total", 0.0)
+            print(f"{slug}: run {run.id}: {run.status.value}: {run.message} ({seconds:.2f} s)")
+        return 1 if failed else 0
+    finally:
+        database.dispose()
+
+
+def cmd_opinions_evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from opinions.evaluate import main as evaluate
+
+    argv = [args.file, "--seed", str(args.seed)]
+    if args.comments:
+        argv += ["--comments", args.comments]
+    return evaluate(argv)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="crowd", description="Co-create a declaration with the crowd.")
     commands = root.add_subparsers(dest="command", required=True)
@@ -305,6 +348,17 @@ def parser() -> argparse.ArgumentParser:
     worker.add_argument("--poll", type=float, default=2.0, help="seconds between polls when idle")
     worker.add_argument("--no-warm-up", action="store_true", help="skip compiling UMAP at start")
     worker.set_defaults(run=cmd_worker)
+    # opinions
+    opinions_parser = commands.add_parser("opinions", help="opinion map: analyse votes, or evaluate on a Pol.is export")
+    opinions_commands = opinions_parser.add_subparsers(dest="opinions_command", required=True)
+    opinions_run = opinions_commands.add_parser("run", help="analyse the votes now and store the run")
+    opinions_run.add_argument("--workshop", metavar="SLUG", help="one workshop (default: every workshop)")
+    opinions_run.set_defaults(run=cmd_opinions_run)
+    opinions_evaluate = opinions_commands.add_parser("evaluate", help="compare our groups with Pol.is's on its export")
+    opinions_evaluate.add_argument("file", metavar="FILE.csv", help="Pol.is votes.csv or participants-votes.csv")
+    opinions_evaluate.add_argument("--comments", metavar="comments.csv", help="leave moderated-out comments out")
+    opinions_evaluate.add_argument("--seed", type=int, default=0)
+    opinions_evaluate.set_defaults(run=cmd_opinions_evaluate)
     return root
 
 

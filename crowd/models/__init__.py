@@ -17,6 +17,7 @@ from crowd.models.declaration import (
     OutcomeUnit,
     Signatory,
 )
+from crowd.models.opinions import OpinionRun, OpinionRunStatus
 from crowd.models.people import (
     Access,
     CareRole,
@@ -85,6 +86,8 @@ __all__ = [
     "QuestionKind",
     "QuestionStatus",
     "Access",
+    "OpinionRun",
+    "OpinionRunStatus",
     "AuditEntry",
     "CandidateFoundation",
     "CareRole",
