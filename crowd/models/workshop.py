@@ -97,6 +97,7 @@ class Contribution(SQLModel, table=True):
     comment_count: int = 0
     flag_count: int = 0
     support: float = Field(default=0.0, index=True)
+    moderated_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)
     withdrawn_at: datetime | None = None

@@ -29,6 +29,7 @@ from crowd.services.workshops import require_open
 MAX_LENGTH = 2000
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>|<!--|javascript:", re.IGNORECASE)
 PAGE_SIZE = 20
+MANY_FLAGS = 3  # flags that mark a contribution FLAGGED for the moderation queue
 
 
 class IdeaSort(StrEnum):
@@ -280,4 +281,8 @@ def flag(session: Session, *, contribution_id: int, participant_id: int, reason:
         .where(col(Contribution.id) == contribution_id)
         .values(flag_count=Contribution.flag_count + 1)
     )
+    session.refresh(contribution)
+    if contribution.flag_count >= MANY_FLAGS and contribution.status == ContributionStatus.VISIBLE:
+        contribution.status = ContributionStatus.FLAGGED
+        session.add(contribution)
     return contribution

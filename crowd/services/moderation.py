@@ -1,0 +1,152 @@
+"""The moderation queue: flagged contributions and those with masked personal data; hide and restore.
+
+Hidden contributions are never deleted: they drop out of lists, themes, exports and vote counts, and a
+moderator can restore them. Every decision is audited with its reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_, update
+from sqlmodel import Session, col, func, select
+
+from crowd.models import Contribution, ContributionStatus, Flag
+from crowd.models._base import utcnow
+from crowd.services import audit
+from crowd.services.contributions import MANY_FLAGS  # noqa: F401 - re-exported for the queue page
+from crowd.services.errors import DomainError, NotFound
+
+
+@dataclass
+class QueueItem:
+    contribution: Contribution
+    reasons: list[str]
+
+
+def queue(session: Session, *, include_hidden: bool = False, limit: int = 100) -> list[QueueItem]:
+    """Contributions that need a look: flagged, or with personal data masked; hidden ones on request."""
+    where = [col(Contribution.withdrawn_at).is_(None)]
+    if include_hidden:
+        where.append(col(Contribution.status) == ContributionStatus.HIDDEN)
+    else:
+        where += [_needs_look(), col(Contribution.status) != ContributionStatus.HIDDEN]
+    rows = list(
+        session.exec(
+            select(Contribution)
+            .where(*where)
+            .order_by(col(Contribution.flag_count).desc(), col(Contribution.id).desc())
+            .limit(limit)
+        )
+    )
+    reasons: dict[int, list[str]] = {}
+    ids = [c.id for c in rows]
+    if ids:
+        for contribution_id, reason in session.exec(
+            select(Flag.contribution_id, Flag.reason).where(col(Flag.contribution_id).in_(ids))
+        ):
+            reasons.setdefault(contribution_id, []).append(reason)
+    return [QueueItem(c, reasons.get(c.id, [])) for c in rows]
+
+
+def _needs_look():
+    masked_unseen = (col(Contribution.masked) != "") & col(Contribution.moderated_at).is_(None)
+    return or_(col(Contribution.flag_count) > 0, masked_unseen)
+
+
+def queue_size(session: Session) -> int:
+    where = [
+        _needs_look(),
+        col(Contribution.status) != ContributionStatus.HIDDEN,
+        col(Contribution.withdrawn_at).is_(None),
+    ]
+    return session.exec(select(func.count()).select_from(Contribution).where(*where)).one()
+
+
+def _reason(raw: str) -> str:
+    reason = (raw or "").strip()
+    if not reason:
+        raise DomainError("Give a reason: it is kept in the audit log.", field="reason")
+    if len(reason) > 500:
+        raise DomainError("Keep the reason to 500 characters or fewer.", field="reason")
+    return reason
+
+
+def _set_status(
+    session: Session, *, contribution_id: int, actor_id: int, reason: str, status: ContributionStatus
+) -> Contribution:
+    reason = _reason(reason)
+    contribution = session.get(Contribution, contribution_id)
+    if contribution is None:
+        raise NotFound("That contribution does not exist.")
+    before = contribution.status
+    hiding = status == ContributionStatus.HIDDEN
+    if (before == ContributionStatus.HIDDEN) == hiding:
+        raise DomainError("It is already hidden." if hiding else "It is not hidden.")
+    contribution.status = status
+    contribution.flag_count = 0
+    contribution.moderated_at = utcnow()
+    session.add(contribution)
+    if contribution.parent_id and contribution.withdrawn_at is None:
+        delta = -1 if hiding else 1
+        session.exec(  # type: ignore[call-overload]
+            update(Contribution)
+            .where(col(Contribution.id) == contribution.parent_id)
+            .values(comment_count=Contribution.comment_count + delta)
+        )
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="hide_contribution" if hiding else "restore_contribution",
+        target_type="contribution",
+        target_id=contribution.id,
+        before={"status": before.value},
+        after={"status": status.value},
+        note=reason,
+    )
+    return contribution
+
+
+def hide(session: Session, *, contribution_id: int, actor_id: int, reason: str) -> Contribution:
+    return _set_status(
+        session,
+        contribution_id=contribution_id,
+        actor_id=actor_id,
+        reason=reason,
+        status=ContributionStatus.HIDDEN,
+    )
+
+
+def restore(session: Session, *, contribution_id: int, actor_id: int, reason: str) -> Contribution:
+    return _set_status(
+        session,
+        contribution_id=contribution_id,
+        actor_id=actor_id,
+        reason=reason,
+        status=ContributionStatus.VISIBLE,
+    )
+
+
+def dismiss_flags(session: Session, *, contribution_id: int, actor_id: int, reason: str) -> Contribution:
+    """Keep the contribution visible and clear it from the queue (the flags themselves are kept)."""
+    reason = _reason(reason)
+    contribution = session.get(Contribution, contribution_id)
+    if contribution is None:
+        raise NotFound("That contribution does not exist.")
+    before = {"flag_count": contribution.flag_count, "masked": contribution.masked}
+    contribution.flag_count = 0
+    contribution.moderated_at = utcnow()
+    if contribution.status == ContributionStatus.FLAGGED:
+        contribution.status = ContributionStatus.VISIBLE
+    session.add(contribution)
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="dismiss_flags",
+        target_type="contribution",
+        target_id=contribution.id,
+        before=before,
+        after={"flag_count": 0},
+        note=reason,
+    )
+    return contribution
