@@ -14,22 +14,42 @@ class Clusterer(Protocol):
 
 
 class HdbscanClusterer:
+    """HDBSCAN; "excess of mass" selection by default, falling back to "leaf" when it lumps a large corpus
+    into fewer than ``min_themes`` clusters (a known failure of eom on some data)."""
+
     def __init__(
-        self, *, min_cluster_size: int = 10, min_samples: int | None = None, selection: str = "leaf"
+        self,
+        *,
+        min_cluster_size: int = 10,
+        min_samples: int | None = None,
+        selection: str = "eom",
+        min_themes: int = 3,
     ) -> None:
         self.min_cluster_size = min_cluster_size
         self.min_samples = min_samples
         self.selection = selection
+        self.min_themes = min_themes
 
     def fit_predict(self, points: np.ndarray) -> np.ndarray:
-        import hdbscan
-
         if points.shape[0] < max(self.min_cluster_size, 2):
             return np.full(points.shape[0], UNTHEMED)
+        labels = self._fit(points, self.selection)
+        lumped = len(set(labels.tolist()) - {UNTHEMED}) < self.min_themes
+        if (
+            self.selection == "eom"
+            and lumped
+            and points.shape[0] >= self.min_themes * 4 * self.min_cluster_size
+        ):
+            labels = self._fit(points, "leaf")
+        return labels
+
+    def _fit(self, points: np.ndarray, selection: str) -> np.ndarray:
+        import hdbscan
+
         model = hdbscan.HDBSCAN(
             min_cluster_size=max(2, self.min_cluster_size),
             min_samples=self.min_samples,
-            cluster_selection_method=self.selection,
+            cluster_selection_method=selection,
             core_dist_n_jobs=1,
         )
         return np.asarray(model.fit_predict(points), dtype=int)

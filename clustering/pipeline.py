@@ -33,7 +33,8 @@ class PipelineParams:
     min_dist: float = 0.0
     min_cluster_size: int | None = None
     min_samples: int | None = None
-    selection: str = "leaf"
+    selection: str = "eom"
+    n_epochs: int | None = 200
     reassign_threshold: float | None = 0.25  # None keeps every noise point unthemed
     secondary_margin: float = 0.03
     representatives: int = 5
@@ -42,7 +43,7 @@ class PipelineParams:
     def cluster_size_for(self, n: int) -> int:
         if self.min_cluster_size is not None:
             return self.min_cluster_size
-        return int(np.clip(round(n / 150), 5, 60))
+        return int(np.clip(round(n / 80), 5, 250))
 
     def neighbors_for(self, n: int) -> int:
         if self.n_neighbors is not None:
@@ -139,6 +140,7 @@ class Pipeline:
             n_components=self.params.n_components,
             min_dist=self.params.min_dist,
             seed=self.params.seed,
+            n_epochs=self.params.n_epochs,
         )
         points = reducer.fit_transform(matrix)
         timings["reduce"] = time.perf_counter() - t

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Protocol
 
 import numpy as np
@@ -9,6 +10,11 @@ import numpy as np
 
 class Reducer(Protocol):
     def fit_transform(self, vectors: np.ndarray) -> np.ndarray: ...
+
+
+def _degenerate(vectors: np.ndarray) -> bool:
+    """Too few rows, or all rows (nearly) the same: nothing to reduce."""
+    return vectors.shape[0] < 3 or float(np.ptp(vectors, axis=0).max(initial=0.0)) < 1e-6
 
 
 class NoReduction:
@@ -27,7 +33,7 @@ class PcaReducer:
         from sklearn.decomposition import PCA
 
         k = min(self.n_components, vectors.shape[0] - 1, vectors.shape[1])
-        if k < 1:
+        if k < 1 or _degenerate(vectors):
             return vectors
         return PCA(n_components=k, random_state=self.seed).fit_transform(vectors).astype(np.float32)
 
@@ -51,10 +57,12 @@ class UmapReducer:
         self.n_epochs = n_epochs
 
     def fit_transform(self, vectors: np.ndarray) -> np.ndarray:
-        import umap
+        with warnings.catch_warnings():  # umap warns at import that TensorFlow (parametric UMAP) is absent
+            warnings.simplefilter("ignore", ImportWarning)
+            import umap
 
         n = vectors.shape[0]
-        if n <= self.n_components + 2:
+        if n <= self.n_components + 2 or _degenerate(vectors):
             return vectors
         model = umap.UMAP(
             n_neighbors=max(2, min(self.n_neighbors, n - 1)),

@@ -9,6 +9,13 @@ import numpy as np
 from clustering.results import UNTHEMED
 
 
+# words people use to ask for anything, which say nothing about what a theme is about
+EXTRA_STOP_WORDS = frozenset(
+    "need needs needed make makes want wants like use using used get getting got help please really just "
+    "way does doesn don didn isn ve ll thanks trying tried think know new better good lot lots".split()
+)
+
+
 def ctfidf_keywords(*, texts: Sequence[str], labels: np.ndarray, top_n: int = 10) -> dict[int, list[str]]:
     """Class-based TF-IDF (as in BERTopic): each theme's texts form one document; English stop words are
     dropped and bigrams kept."""
@@ -21,7 +28,10 @@ def ctfidf_keywords(*, texts: Sequence[str], labels: np.ndarray, top_n: int = 10
         " ".join(t for t, lab in zip(texts, labels, strict=True) if lab == theme) for theme in themes
     ]
     try:
-        vectorizer = CountVectorizer(stop_words="english", ngram_range=(1, 2), min_df=1)
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        stop_words = sorted(ENGLISH_STOP_WORDS | EXTRA_STOP_WORDS)
+        vectorizer = CountVectorizer(stop_words=stop_words, ngram_range=(1, 2), min_df=1)
         counts = vectorizer.fit_transform(documents).toarray().astype(float)
     except ValueError:  # nothing but stop words or symbols
         return {theme: [] for theme in themes}
@@ -36,15 +46,20 @@ def ctfidf_keywords(*, texts: Sequence[str], labels: np.ndarray, top_n: int = 10
     }
 
 
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
 def short_label(keywords: Sequence[str], *, words: int = 3) -> str:
-    """Top keywords, title-cased, skipping any already covered by a chosen phrase."""
+    """Top keywords, title-cased; a keyword adding no new word (plurals folded) is skipped, and a phrase
+    replaces the single words it contains."""
     chosen: list[str] = []
     covered: set[str] = set()
     for keyword in keywords:
-        parts = set(keyword.split())
+        parts = {_stem(w) for w in keyword.split()}
         if parts <= covered:
             continue
-        chosen = [c for c in chosen if not set(c.split()) <= parts]  # a bigram replaces its own unigrams
+        chosen = [c for c in chosen if not {_stem(w) for w in c.split()} <= parts]
         chosen.append(keyword)
         covered |= parts
         if len(chosen) == words:

@@ -5,11 +5,13 @@ from tests.clustering.corpus import TEXTS
 
 
 @pytest.fixture(scope="session")
-def embedder(tmp_path_factory):
-    """The real model, loaded once per test session (quantised ONNX route, exported into a temp folder)."""
+def embedder():
+    """The real model, loaded once per test session: the default quantised ONNX route. Its one-off export
+    lands in the model cache folder (CROWD_MODEL_CACHE, else ~/.cache/crowd), so only a machine's first
+    run pays for it."""
     from clustering.embed import OnnxEmbedder
 
-    return OnnxEmbedder(cache_dir=tmp_path_factory.mktemp("models"))
+    return OnnxEmbedder()
 
 
 @pytest.fixture(scope="session")

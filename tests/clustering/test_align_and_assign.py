@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from clustering import CuratedTheme, Pipeline, align, assign
-from clustering.reduce import PcaReducer
 from clustering.results import Theme
 from tests.clustering.corpus import GROUPS, IDS, LABELS, TEXTS
 
@@ -29,7 +28,7 @@ def _curate(result, names_by_topic):
 
 @pytest.mark.slow
 def test_a_renamed_theme_keeps_its_name_after_a_rerun_with_new_contributions(embedder, corpus_vectors):
-    pipeline = Pipeline(reducer=PcaReducer(n_components=5))
+    pipeline = Pipeline()
     first = pipeline.run(texts=TEXTS, ids=IDS, vectors=corpus_vectors)
     curated = _curate(
         first,
@@ -86,7 +85,7 @@ def test_a_theme_unlike_any_curated_one_is_reported_as_new():
 
 @pytest.mark.slow
 def test_a_newly_arrived_contribution_lands_in_the_right_theme(embedder, corpus_vectors):
-    result = Pipeline(reducer=PcaReducer(n_components=5)).run(texts=TEXTS, ids=IDS, vectors=corpus_vectors)
+    result = Pipeline().run(texts=TEXTS, ids=IDS, vectors=corpus_vectors)
     centroids = {str(t.index): t.centroid for t in result.themes}
     transport = max((t for t in result.themes), key=lambda t: sum(i in t.member_ids for i in IDS[45:60]))
     vector = embedder.embed(["There is never a bus to the hospital and parking costs a fortune."])[0]
@@ -96,7 +95,7 @@ def test_a_newly_arrived_contribution_lands_in_the_right_theme(embedder, corpus_
 
 @pytest.mark.slow
 def test_an_unrelated_contribution_stays_unthemed(embedder, corpus_vectors):
-    result = Pipeline(reducer=PcaReducer(n_components=5)).run(texts=TEXTS, ids=IDS, vectors=corpus_vectors)
+    result = Pipeline().run(texts=TEXTS, ids=IDS, vectors=corpus_vectors)
     centroids = {str(t.index): t.centroid for t in result.themes}
     vector = embedder.embed(["How do I rebase a git branch onto master?"])[0]
 

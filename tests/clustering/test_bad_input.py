@@ -57,7 +57,7 @@ def test_duplicates_blanks_and_other_languages_do_not_break_a_run(embedder):
     texts = [*TEXTS, *extra]
     ids = [*IDS, *[f"e{i}" for i in range(len(extra))]]
 
-    result = Pipeline(embedder=embedder, reducer=PcaReducer(n_components=5)).run(texts=texts, ids=ids)
+    result = Pipeline(embedder=embedder).run(texts=texts, ids=ids)
 
     assert result.status is RunStatus.OK
     assert set(result.skipped_ids) == {"e0", "e1", "e7"}

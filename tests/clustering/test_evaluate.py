@@ -6,7 +6,6 @@ import pytest
 
 from clustering import Pipeline
 from clustering.evaluate import EvaluationInputError, clustering_accuracy, evaluate, main, read_labelled_csv
-from clustering.reduce import PcaReducer
 from tests.clustering.corpus import LABELS, TEXTS
 
 
@@ -45,7 +44,7 @@ def test_evaluation_reports_every_figure(embedder, corpus_vectors):
     figures = evaluate(
         texts=TEXTS,
         labels=LABELS,
-        pipeline=Pipeline(embedder=embedder, reducer=PcaReducer(n_components=5)),
+        pipeline=Pipeline(embedder=embedder),
         vectors=corpus_vectors,
     )
 

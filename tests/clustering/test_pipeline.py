@@ -36,9 +36,7 @@ def test_default_pipeline_finds_the_five_topics_a_person_wrote(embedder):
 
 @pytest.mark.slow
 def test_each_theme_has_keywords_a_label_quotes_from_itself_and_a_foundation(embedder, corpus_vectors):
-    result = Pipeline(embedder=embedder, reducer=PcaReducer(n_components=5)).run(
-        texts=TEXTS, ids=IDS, vectors=corpus_vectors
-    )
+    result = Pipeline(embedder=embedder).run(texts=TEXTS, ids=IDS, vectors=corpus_vectors)
 
     by_label = dict(zip(IDS, LABELS, strict=True))
     for theme in result.themes:
@@ -56,16 +54,14 @@ def test_each_theme_has_keywords_a_label_quotes_from_itself_and_a_foundation(emb
 
 @pytest.mark.slow
 def test_well_supported_contributions_are_preferred_as_quotes(embedder, corpus_vectors):
-    plain = Pipeline(reducer=PcaReducer(n_components=5)).run(texts=TEXTS, ids=IDS, vectors=corpus_vectors)
+    plain = Pipeline().run(texts=TEXTS, ids=IDS, vectors=corpus_vectors)
     theme = plain.themes[0]
     favourite = theme.member_ids[-1] if theme.member_ids[-1] not in theme.representative_ids else None
     if favourite is None:
         favourite = next(i for i in theme.member_ids if i not in theme.representative_ids)
     support = [100.0 if i == favourite else 0.0 for i in IDS]
 
-    boosted = Pipeline(reducer=PcaReducer(n_components=5), params=PipelineParams()).run(
-        texts=TEXTS, ids=IDS, vectors=corpus_vectors, support=support
-    )
+    boosted = Pipeline().run(texts=TEXTS, ids=IDS, vectors=corpus_vectors, support=support)
 
     assert favourite in next(t for t in boosted.themes if favourite in t.member_ids).representative_ids
 
@@ -76,9 +72,7 @@ def test_an_idea_raising_two_topics_keeps_a_secondary_theme(embedder):
     texts = [*TEXTS, mixed]
     ids = [*IDS, "mixed"]
     vectors = embedder.embed(texts)
-    result = Pipeline(reducer=PcaReducer(n_components=5), params=PipelineParams(secondary_margin=0.1)).run(
-        texts=texts, ids=ids, vectors=vectors
-    )
+    result = Pipeline(params=PipelineParams(secondary_margin=0.1)).run(texts=texts, ids=ids, vectors=vectors)
 
     assert "mixed" in result.secondary
     themes = {result.assignments["mixed"], result.secondary["mixed"]}
@@ -92,9 +86,7 @@ def test_an_idea_raising_two_topics_keeps_a_secondary_theme(embedder):
 @pytest.mark.slow
 def test_noise_is_kept_as_unthemed_and_never_dropped(corpus_vectors):
     strict = PipelineParams(reassign_threshold=None, min_cluster_size=12)
-    result = Pipeline(reducer=PcaReducer(n_components=5), params=strict).run(
-        texts=TEXTS, ids=IDS, vectors=corpus_vectors
-    )
+    result = Pipeline(params=strict).run(texts=TEXTS, ids=IDS, vectors=corpus_vectors)
 
     assert set(result.assignments) == set(IDS)
     themed = sum(t.size for t in result.themes)
