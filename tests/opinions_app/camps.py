@@ -115,9 +115,12 @@ def build_camps(
     section_id: int,
     *,
     per_camp: int = 8,
+    email_prefix: str = "",
     camps=("staff", "service_user", "carer"),
 ) -> Camps:
-    author_id = add_participant(db, "author@example.org", role=CareRole.OTHER, borough="Camden")
+    author_id = add_participant(
+        db, f"{email_prefix}author@example.org", role=CareRole.OTHER, borough="Camden"
+    )
     consensus_ids = post_statements(db, workshop, section_id, author_id, CONSENSUS_TEXTS)
     camp_ids = {
         camp: post_statements(db, workshop, section_id, author_id, CAMP_TEXTS[camp]) for camp in camps
@@ -127,7 +130,10 @@ def build_camps(
         planted.members[camp] = []
         for index in range(per_camp):
             pid = add_participant(
-                db, f"{camp.replace('_', '-')}{index}@example.org", role=ROLES[camp], borough=BOROUGHS[camp]
+                db,
+                f"{email_prefix}{camp.replace('_', '-')}{index}@example.org",
+                role=ROLES[camp],
+                borough=BOROUGHS[camp],
             )
             insert_camp_votes(db, planted, pid, camp, index)
             planted.members[camp].append(pid)
