@@ -46,12 +46,12 @@ CAVEAT_OPENERS = (
     "Good idea in theory, but ", "I would disagree slightly. ", "Hmm. ", "Respectfully, ",
 )  # fmt: skip
 CAVEATS = (
-    "it sounds good on paper but without more staff nothing will change.",
+    "without more staff nothing will change.",
     "we tried something similar in our borough and it didn't stick.",
     "who is going to pay for it?",
     "this will just become another box to tick.",
     "the problem isn't the idea, it's that nobody has the time to do it.",
-    "it works for some people but not for everyone.",
+    "it won't work for everyone.",
     "we need to fix the basics first.",
     "I worry this adds more paperwork for people who are already stretched.",
     "it depends entirely on how it is done.",

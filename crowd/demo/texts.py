@@ -83,7 +83,7 @@ def _assemble(rng: random.Random, parts: list[str], problems: tuple[str, ...] = 
     """Join sentences, putting a connector before some of the later ones, within MAX_WORDS."""
     out: list[str] = []
     for i, part in enumerate(parts):
-        if i > 0 and rng.random() < 0.35:
+        if i > 0 and part not in CLOSINGS and rng.random() < 0.35:
             part = _attach(rng.choice(PROBLEM_CONNECTORS if part in problems else CONNECTORS), part)
         if out and _words(" ".join([*out, part])) > MAX_WORDS:
             break
