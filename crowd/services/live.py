@@ -185,7 +185,14 @@ def _word(raw: str) -> str:
     return mask_personal_data(word).text
 
 
-def answer(session: Session, *, code: str, question_id: int, device: str, value: str) -> LiveAnswer:
+@dataclass
+class Answered:
+    event: LiveEvent
+    question: LiveQuestion
+    answer: LiveAnswer
+
+
+def answer(session: Session, *, code: str, question_id: int, device: str, value: str) -> Answered:
     """Record or change this device's answer to the open question."""
     event = event_by_code(session, code)
     question = session.get(LiveQuestion, question_id)
@@ -209,7 +216,7 @@ def answer(session: Session, *, code: str, question_id: int, device: str, value:
         mine.contribution_id = _as_note(session, event=event, question=question, answer=mine)
     session.add(mine)
     session.flush()
-    return mine
+    return Answered(event, question, mine)
 
 
 def _parse_value(question: LiveQuestion, value: str) -> tuple[int | None, str | None]:

@@ -118,7 +118,7 @@ def answer(request: Request) -> Response:
     question_id = _int(data.get("question_id"))
     try:
         with request.app.state.db.write() as session:
-            live.answer(
+            done = live.answer(
                 session, code=code, question_id=question_id or 0, device=device_of(request), value=value
             )
     except DomainError as error:
@@ -135,8 +135,7 @@ def answer(request: Request) -> Response:
             response.headers["HX-Reswap"] = "outerHTML"
         return response
     if is_htmx(request):
-        with request.app.state.db.read() as session:
-            context = _attendee_context(request, session, live.event_by_code(session, code))
+        context = {"event": done.event, "question": done.question, "mine": done.answer, "change": False}
         return render(request, "partials/live_question.html", context)
     flash(request, "Thank you: your answer is in.")
     return RedirectResponse(f"/live/{live.normalise_code(code)}", status_code=303)
