@@ -4,9 +4,10 @@ The analysis itself lives in the pure `opinions` package; this module feeds it t
 (agree +1, disagree -1, pass 0; hidden and withdrawn contributions left out; erased participants left
 out), stores the result as an `OpinionRun`, and turns a stored run into what the map page shows.
 
-Small workshops are analysed inside the request (a few hundred participants take well under a second);
-a workshop with more than `SYNC_VOTE_LIMIT` votes is analysed in a background thread while the page
-polls the run's status. The app never clusters while rendering a page: pages only read stored runs.
+A run started from the web is analysed in a background thread, so the request returns at once and the
+page polls the run's status (the clustering alone takes about a second even for fifty voters on the
+shared two-core machine, and several seconds when it is busy); `crowd opinions run` analyses in the
+foreground. The app never clusters while rendering a page: pages only read stored runs.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 import opinions
@@ -40,8 +40,6 @@ from crowd.services.errors import Conflict, DomainError, NotFound
 
 log = logging.getLogger(__name__)
 
-SYNC_VOTE_LIMIT = 100_000
-"""Up to this many votes the analysis runs inside the request (measured: about 1 s on 2 cores)."""
 STALE_AFTER = timedelta(minutes=15)
 """A run still marked running after this long was cut off (the server stopped) and counts as failed."""
 MAX_POINTS = 2500
@@ -102,15 +100,6 @@ def analysis_input(session: Session, *, workshop_id: int) -> AnalysisInput:
         if participant_id not in attributes:
             attributes[participant_id] = {"role": _role_label(role), "borough": borough or "not given"}
     return AnalysisInput(votes=votes, attributes=attributes)
-
-
-def count_votes(session: Session, *, workshop_id: int) -> int:
-    return session.exec(
-        select(func.count())
-        .select_from(Vote)
-        .join(Contribution, col(Contribution.id) == col(Vote.contribution_id))
-        .where(Contribution.workshop_id == workshop_id)
-    ).one()
 
 
 def _fail_stale(session: Session, *, workshop_id: int) -> None:
@@ -229,16 +218,10 @@ def execute_run(db, *, run_id: int) -> OpinionRun:
 _background: dict[int, threading.Thread] = {}
 
 
-def start_run(db, *, workshop_id: int, actor_id: int | None, background: bool | None = None) -> OpinionRun:
-    """Start a run: analysed now for a workshop of up to SYNC_VOTE_LIMIT votes, else in a thread.
-
-    `background` forces one way or the other (the CLI always runs in the foreground).
-    """
+def start_run(db, *, workshop_id: int, actor_id: int | None, background: bool = False) -> OpinionRun:
+    """Start a run and analyse it now (returns the finished run), or in a thread (returns it running)."""
     with db.write() as session:
         run = begin_run(session, workshop_id=workshop_id, actor_id=actor_id)
-        votes = count_votes(session, workshop_id=workshop_id)
-    if background is None:
-        background = votes > SYNC_VOTE_LIMIT
     if not background:
         return execute_run(db, run_id=run.id)
     thread = threading.Thread(

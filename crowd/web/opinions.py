@@ -74,20 +74,13 @@ def start_run(request: Request) -> Response:
     with db.read() as session:
         workshop = _workshop(request, session)
     try:
-        run = opinions.start_run(db, workshop_id=workshop.id, actor_id=request.state.user.id)
+        run = opinions.start_run(db, workshop_id=workshop.id, actor_id=request.state.user.id, background=True)
     except DomainError as error:
         if error.status_code == 404:
             raise
         flash(request, error.message, "warning")
         return RedirectResponse(f"/w/{workshop.slug}/opinions", status_code=303)
-    if run.finished:
-        flash(
-            request,
-            f"Opinion analysis finished: {run.message}",
-            "success" if run.status == "ok" else "warning",
-        )
-    else:
-        flash(request, "The opinion analysis has started. This page shows the new map when it finishes.")
+    flash(request, f"Opinion analysis {run.id} has started. This page shows the new map when it finishes.")
     return RedirectResponse(f"/w/{workshop.slug}/opinions", status_code=303)
 
 

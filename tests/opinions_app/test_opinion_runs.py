@@ -96,10 +96,8 @@ def test_a_run_while_another_is_running_is_refused(db, camps):
         run_now(db, camps)
 
 
-def test_large_workshops_are_analysed_in_the_background(db, camps, monkeypatch):
-    monkeypatch.setattr(opinions, "SYNC_VOTE_LIMIT", 10)
-
-    run = run_now(db, camps)
+def test_a_background_run_is_stored_when_it_finishes(db, camps):
+    run = opinions.start_run(db, workshop_id=camps.workshop.id, actor_id=None, background=True)
     opinions.wait_for_background()
 
     assert run.status == OpinionRunStatus.RUNNING
