@@ -61,7 +61,8 @@ class Worker:
         theme_runs.fail_abandoned(self.db)
         run_id = theme_runs.claim_next(self.db, worker=self.name)
         if run_id is not None:
-            run = theme_runs.execute_run(self.db, run_id=run_id, model=self.model, reducer=self.reducer)
+            # the model loads only if the run has enough contributions to need it
+            run = theme_runs.execute_run(self.db, run_id=run_id, model=self._model, reducer=self.reducer)
             log.info("theme run %s finished: %s %s", run.id, run.status.value, run.message)
             return True
         embedded = embeddings.embed_pending(self.db, model=self.model)

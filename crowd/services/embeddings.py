@@ -257,6 +257,54 @@ class Similar:
     score: float
 
 
+class _IdeaVectors:
+    """Per workshop, the stored vectors of its ideas, kept in memory while they do not change.
+
+    A keystroke costs two small queries (a fingerprint and the shown idea ids), not a read of every vector.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cached: dict[tuple[str, int, str], tuple[tuple, np.ndarray, np.ndarray]] = {}
+
+    def get(self, session: Session, *, workshop_id: int, model: str) -> tuple[np.ndarray, np.ndarray]:
+        """(contribution ids, matrix) of every idea of the workshop with a vector of ``model``."""
+        where = (
+            ContributionEmbedding.workshop_id == workshop_id,
+            ContributionEmbedding.model_name == model,
+            Contribution.kind == ContributionKind.IDEA,
+        )
+        joined = col(Contribution.id) == ContributionEmbedding.contribution_id
+        fingerprint = tuple(
+            session.exec(
+                select(func.count(), func.max(ContributionEmbedding.id))
+                .join(Contribution, joined)
+                .where(*where)
+            ).one()
+        )
+        key = (str(session.get_bind().url), workshop_id, model)  # one process may serve several databases
+        with self._lock:
+            cached = self._cached.get(key)
+        if cached is not None and cached[0] == fingerprint:
+            return cached[1], cached[2]
+        rows = session.exec(
+            select(ContributionEmbedding.contribution_id, ContributionEmbedding.vector)
+            .join(Contribution, joined)
+            .where(*where)
+            .order_by(col(ContributionEmbedding.contribution_id))
+        ).all()
+        ids = np.array([cid for cid, _ in rows], dtype=np.int64)
+        matrix = (
+            np.stack([unpack_vector(blob) for _, blob in rows]) if rows else np.zeros((0, 384), np.float32)
+        )
+        with self._lock:
+            self._cached[key] = (fingerprint, ids, matrix)
+        return ids, matrix
+
+
+IDEA_VECTORS = _IdeaVectors()
+
+
 def similar_ideas(
     session: Session, *, workshop_id: int, text: str, model: Embedder | None, k: int = 3
 ) -> list[Similar]:
@@ -264,26 +312,23 @@ def similar_ideas(
     text = normalise(text)
     if model is None or len(text) < SIMILAR_MIN_CHARS:
         return []
-    rows = list(
+    ids, matrix = IDEA_VECTORS.get(session, workshop_id=workshop_id, model=model.name)
+    shown = set(
         session.exec(
-            select(ContributionEmbedding.contribution_id, ContributionEmbedding.vector)
-            .join(Contribution, col(Contribution.id) == ContributionEmbedding.contribution_id)
-            .where(
+            select(Contribution.id).where(
                 Contribution.workshop_id == workshop_id,
                 Contribution.kind == ContributionKind.IDEA,
-                ContributionEmbedding.model_name == model.name,
                 _contributions.shown_clause(),
             )
         )
     )
-    if not rows:
+    rows = np.array([cid in shown for cid in ids.tolist()], dtype=bool)
+    if not rows.any():
         return []
-    ids = [str(cid) for cid, _ in rows]
-    matrix = np.stack([unpack_vector(blob) for _, blob in rows])
     query = model.embed([text])[0]
-    hits = [
-        (int(i), s) for i, s in nearest(vector=query, vectors=matrix, ids=ids, k=k) if s >= SIMILAR_MIN_SCORE
-    ]
+    visible = ids[rows]
+    found = nearest(vector=query, vectors=matrix[rows], ids=[str(i) for i in visible.tolist()], k=k)
+    hits = [(int(i), s) for i, s in found if s >= SIMILAR_MIN_SCORE]
     if not hits:
         return []
     by_id = {

@@ -269,6 +269,30 @@ def refresh_sizes(session: Session, *, workshop_id: int) -> None:
             session.add(theme)
 
 
+def recompute_centroid(session: Session, *, theme: Theme) -> bool:
+    """Set the theme's centroid to the mean vector of its primary members (after a merge, split or move),
+    so the next run aligns to what the theme now holds. False when no member has a vector."""
+    ids = list(
+        session.exec(
+            select(ThemeMember.contribution_id).where(
+                ThemeMember.theme_id == theme.id, ThemeMember.rank == MemberRank.PRIMARY
+            )
+        )
+    )
+    blobs = (
+        session.exec(
+            select(ContributionEmbedding.vector).where(col(ContributionEmbedding.contribution_id).in_(ids))
+        ).all()
+        if ids
+        else []
+    )
+    if not blobs:
+        return False
+    theme.centroid = pack_vector(_unit(np.mean([unpack_vector(b) for b in blobs], axis=0)))
+    session.add(theme)
+    return True
+
+
 # ---------------------------------------------------------------- a contribution arrives after a run
 
 

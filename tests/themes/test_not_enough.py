@@ -42,3 +42,20 @@ def test_hidden_and_withdrawn_contributions_do_not_count_towards_a_run(db, open_
     run = run_themes(db, workshop.id)
 
     assert run.counts["contributions"] == 1
+
+
+def test_worker_picks_up_a_run_queued_from_the_web_and_finishes_it(db, open_workshop):
+    from crowd.models import ThemeRun
+    from crowd.worker import Worker
+
+    workshop, sections = open_workshop
+    post_ideas(db, workshop, sections[0], TOPICS["gp"][:3])
+    with db.write() as session:
+        queued = theme_runs.start_run(session, workshop_id=workshop.id, actor_id=None)
+
+    assert Worker(db, name="test-host:1").run_once() is True
+
+    with db.read() as session:
+        run = session.get(ThemeRun, queued.id)
+    assert run.status == RunState.NOT_ENOUGH and run.worker == "test-host:1"
+    assert run.started_at is not None and run.finished_at >= run.started_at

@@ -2,6 +2,7 @@
 
 from collections import Counter
 
+import numpy as np
 import pytest
 from sqlmodel import select
 
@@ -17,6 +18,7 @@ from crowd.models import (
     ThemeMember,
     ThemeRun,
 )
+from crowd.models.themes import unpack_vector
 from crowd.services import theme_runs, themes
 from crowd.worker import Worker
 from tests.themes.conftest import post_corpus, post_ideas, run_themes
@@ -125,6 +127,12 @@ def test_a_moderators_move_survives_the_next_run(db, open_workshop, model, fast_
         session.add(
             ThemeMember(theme_id=best["transport"], contribution_id=moved, source=MemberSource.MODERATOR)
         )
+        session.flush()
+        transport = session.get(Theme, best["transport"])
+        before = transport.centroid
+        assert themes.recompute_centroid(session, theme=transport)
+        assert transport.centroid != before
+        assert abs(float(np.linalg.norm(unpack_vector(transport.centroid))) - 1) < 1e-4
 
     run_themes(db, workshop.id, model=model, reducer=fast_reducer)
 
