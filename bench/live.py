@@ -113,15 +113,34 @@ def sign_in_lead(base: str, url: str) -> httpx.Client:
     return client
 
 
+class Phone:
+    """One attendee's browser: its own cookie jar over a shared connection pool (no TLS set-up per phone)."""
+
+    def __init__(self, transport: httpx.AsyncHTTPTransport, base: str) -> None:
+        self.transport, self.base, self.cookies = transport, base, httpx.Cookies()
+
+    async def send(self, method: str, path: str, **kwargs) -> httpx.Response:
+        request = httpx.Request(method, self.base + path, **kwargs)
+        self.cookies.set_cookie_header(request)
+        response = await self.transport.handle_async_request(request)
+        await response.aread()
+        response.request = request
+        self.cookies.extract_cookies(response)
+        return response
+
+
 async def attendee(
-    base: str, code: str, question_id: int, delay: float, n: int, acks: list, fails: list
+    transport, base: str, code: str, question_id: int, delay: float, n: int, acks: list, fails: list
 ) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        await asyncio.sleep(delay)
-        page = await client.get(f"/live/{code}")
+    """One phone: load the join page (session, device id, CSRF token), then answer over htmx."""
+    phone = Phone(transport, base)
+    await asyncio.sleep(delay)
+    try:
+        page = await phone.send("GET", f"/live/{code}")
         token = CSRF.search(page.text).group(1)
         started = time.perf_counter()
-        response = await client.post(
+        response = await phone.send(
+            "POST",
             f"/live/{code}/answer",
             data={
                 "csrf_token": token,
@@ -130,15 +149,18 @@ async def attendee(
             },
             headers={"HX-Request": "true"},
         )
-        done = time.perf_counter()
-        if response.status_code == 200 and "your answer is in" in response.text:
-            acks.append((done, (done - started) * 1000))
-        else:
-            fails.append(response.status_code)
+    except (httpx.HTTPError, AttributeError) as error:
+        fails.append(type(error).__name__)
+        return
+    done = time.perf_counter()
+    if response.status_code == 200 and "your answer is in" in response.text:
+        acks.append((done, (done - started) * 1000))
+    else:
+        fails.append(str(response.status_code))
 
 
 async def presenter(base: str, code: str, cookies, stop: asyncio.Event, polls: list) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=30, cookies=cookies) as client:
+    async with httpx.AsyncClient(base_url=base, timeout=120, cookies=cookies) as client:
         while not stop.is_set():
             started = time.perf_counter()
             response = await client.get(f"/live/{code}/results", headers={"HX-Request": "true"})
@@ -162,12 +184,14 @@ async def run_load(base: str, code: str, question_id: int, cookies, attendees: i
     rng = random.Random(7)
     poller = asyncio.create_task(presenter(base, code, cookies, stop, polls))
     began = time.perf_counter()
-    await asyncio.gather(
-        *(
-            attendee(base, code, question_id, rng.uniform(0, window - 1.5), n, acks, fails)
-            for n in range(attendees)
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+    async with httpx.AsyncHTTPTransport(limits=limits) as transport:
+        await asyncio.gather(
+            *(
+                attendee(transport, base, code, question_id, rng.uniform(0, window - 1.5), n, acks, fails)
+                for n in range(attendees)
+            )
         )
-    )
     finished = time.perf_counter()
     await asyncio.sleep(2.2)  # let the presenter show the last answers
     stop.set()
@@ -225,6 +249,7 @@ def main() -> None:
         "window_s": args.window,
         **{k: v for k, v in figures.items() if k != "fails"},
         "refused": len(figures["fails"]),
+        "refusals": sorted(set(figures["fails"])),
         "stored": stored,
         "event_notes": notes,
         "lost": max(0, figures["acks"] - stored),

@@ -182,7 +182,7 @@ def _word(raw: str) -> str:
         raise DomainError("Type a word or two.", field="answer")
     if len(word) > MAX_WORD:
         raise DomainError(f"Keep it to {MAX_WORD} characters or fewer.", field="answer")
-    return mask_personal_data(word).text
+    return word
 
 
 @dataclass
@@ -205,7 +205,7 @@ def answer(session: Session, *, code: str, question_id: int, device: str, value:
     ).first()
     if mine is not None and mine.changes >= MAX_CHANGES:
         raise TooManyAnswers("You have changed this answer too many times. Your last answer is kept.")
-    option, text = _parse_value(question, value)
+    option, text, masked = _parse_value(question, value)
     if mine is None:
         mine = LiveAnswer(question_id=question.id, device=device)
     else:
@@ -213,13 +213,14 @@ def answer(session: Session, *, code: str, question_id: int, device: str, value:
         mine.updated_at = utcnow()
     mine.option, mine.text = option, text
     if question.kind == QuestionKind.OPEN_TEXT:
-        mine.contribution_id = _as_note(session, event=event, question=question, answer=mine)
+        mine.contribution_id = _as_note(session, event=event, question=question, answer=mine, masked=masked)
     session.add(mine)
     session.flush()
     return Answered(event, question, mine)
 
 
-def _parse_value(question: LiveQuestion, value: str) -> tuple[int | None, str | None]:
+def _parse_value(question: LiveQuestion, value: str) -> tuple[int | None, str | None, str]:
+    """The option index or the (masked) text of an answer, and the kinds of personal data masked."""
     if question.kind == QuestionKind.CHOICE:
         try:
             index = int(value)
@@ -227,27 +228,29 @@ def _parse_value(question: LiveQuestion, value: str) -> tuple[int | None, str | 
             index = -1
         if not 0 <= index < len(question.options):
             raise DomainError("Choose one of the options.", field="answer")
-        return index, None
-    if question.kind == QuestionKind.WORD_CLOUD:
-        return None, _word(value)
-    return None, clean_text(value)
+        return index, None, ""
+    masking = mask_personal_data(
+        _word(value) if question.kind == QuestionKind.WORD_CLOUD else clean_text(value)
+    )
+    return None, masking.text, ",".join(masking.kinds)
 
 
-def _as_note(session: Session, *, event: LiveEvent, question: LiveQuestion, answer: LiveAnswer) -> int:
+def _as_note(
+    session: Session, *, event: LiveEvent, question: LiveQuestion, answer: LiveAnswer, masked: str
+) -> int:
     """Put an open-text answer into the workshop as an event-stream note (updated when it changes)."""
-    masking = mask_personal_data(answer.text or "")
     note = session.get(Contribution, answer.contribution_id) if answer.contribution_id else None
     if note is None:
         note = Contribution(
             workshop_id=event.workshop_id,
             kind=ContributionKind.NOTE,
             stream=Stream.EVENT,
-            text=masking.text,
+            text=answer.text or "",
             source_ref=f"{event.title}: {question.prompt}"[:300],
             source_date=utcnow(),
         )
-    note.text = masking.text
-    note.masked = ",".join(masking.kinds)
+    note.text = answer.text or ""
+    note.masked = masked
     note.updated_at = utcnow()
     session.add(note)
     session.flush()
@@ -301,5 +304,5 @@ def results(session: Session, *, question: LiveQuestion, text_limit: int = 100) 
             .order_by(col(LiveAnswer.updated_at).desc(), col(LiveAnswer.id).desc())
             .limit(text_limit)
         )
-        found.texts = [mask_personal_data(t).text for t in session.exec(query).all() if t]
+        found.texts = [t for t in session.exec(query).all() if t]
     return found
