@@ -34,7 +34,12 @@ def add_participant(
 
 
 def post_ideas(
-    db: Database, texts: list[str], *, author_email: str = "quoted@example.org", consent_quote=False, title="Draft"
+    db: Database,
+    texts: list[str],
+    *,
+    author_email: str = "quoted@example.org",
+    consent_quote=False,
+    title="Draft",
 ):
     workshop, sections = make_workshop(db, title=title)
     author_id = add_participant(db, author_email, consent_quote=consent_quote)
