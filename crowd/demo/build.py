@@ -53,6 +53,7 @@ POLL_SHARES = {
 PERSONAL_DATA = ("nhs_number", "phone", "nhs_number", "phone")
 HOUR = 3600.0
 DAY = 24 * HOUR
+VISIBILITY_SPREAD = 1.4  # log-normal sigma of how much attention a post gets
 SPAN = timedelta(days=3, hours=12)  # from launch to the last post or vote
 
 
@@ -403,8 +404,12 @@ def _vote(
     report: Progress,
 ) -> int:
     """Each person votes on a heavy-tailed number of posts, favouring ideas and early posts; counts follow."""
+    # Ideas, early posts and a few posts near the top of the list get most of the votes.
     weights = [
-        (2.0 if e.kind == ContributionKind.IDEA else 1.0) * (1 + 3 * math.exp(-e.at / DAY)) for e in events
+        (2.0 if e.kind == ContributionKind.IDEA else 1.0)
+        * (1 + 3 * math.exp(-e.at / DAY))
+        * rng.lognormvariate(0, VISIBILITY_SPREAD)
+        for e in events
     ]
     cumulative = list(_accumulate(weights))
     counts: dict[int, dict[str, int]] = {

@@ -15,16 +15,19 @@ from crowd.models import VoteChoice
 # An outlook's pull on a whole section, with subtopic keys overriding their section.
 CAMP_AFFINITY: dict[str, dict[str, float]] = {
     "people_first": {
-        "preamble": 0.05, "personal": 0.12, "boundaries": 0.03, "leaders": -0.08, "outcomes": 0.0,
-        "outcome_commissioning": -0.25, "benchmarking": -0.15, "joint_budgets": -0.15, "what_matters": 0.12,
+        "preamble": 0.08, "personal": 0.2, "boundaries": 0.0, "leaders": -0.15, "outcomes": 0.0,
+        "outcome_commissioning": -0.35, "benchmarking": -0.25, "joint_budgets": -0.25, "what_matters": 0.2,
+        "shared_records": -0.2, "tell_story_once": 0.2, "plain_language": 0.2,
     },
     "system_change": {
-        "preamble": 0.0, "personal": -0.03, "boundaries": 0.12, "leaders": -0.06, "outcomes": 0.1,
-        "outcome_commissioning": 0.25, "benchmarking": 0.22, "joint_budgets": 0.22, "plain_language": -0.1,
+        "preamble": 0.0, "personal": -0.1, "boundaries": 0.2, "leaders": -0.12, "outcomes": 0.15,
+        "outcome_commissioning": 0.35, "benchmarking": 0.3, "joint_budgets": 0.3, "plain_language": -0.2,
+        "shared_records": 0.25, "single_access": 0.2,
     },
     "workforce": {
-        "preamble": 0.0, "personal": -0.06, "boundaries": 0.0, "leaders": 0.18, "outcomes": -0.05,
-        "benchmarking": -0.3, "outcome_commissioning": -0.1, "waiting_times": -0.12, "burnout": 0.25,
+        "preamble": -0.05, "personal": -0.12, "boundaries": 0.0, "leaders": 0.3, "outcomes": -0.12,
+        "benchmarking": -0.4, "outcome_commissioning": -0.2, "waiting_times": -0.2, "burnout": 0.3,
+        "care_pay": 0.3, "agency_continuity": 0.2, "what_matters": -0.1,
     },
 }  # fmt: skip
 STANCE_SHIFT = {Stance.SUPPORT: 0.0, Stance.QUESTION: -0.08, Stance.CAVEAT: -0.22, Stance.OFF_TOPIC: -0.35}
