@@ -164,8 +164,13 @@ def cmd_themes_run(args: argparse.Namespace, settings: Settings) -> int:
         params = theme_runs.parse_params(min_cluster_size=args.min_cluster_size or "")
         worst = 0
         for workshop_id, slug in targets:
-            with database.write() as session:
-                run = theme_runs.start_run(session, workshop_id=workshop_id, actor_id=None, params=params)
+            try:
+                with database.write() as session:
+                    run = theme_runs.start_run(session, workshop_id=workshop_id, actor_id=None, params=params)
+            except DomainError as error:  # e.g. a run of this workshop is already queued or running
+                print(f"{slug}: refused: {error.message}", file=sys.stderr)
+                worst = 1
+                continue
             columns = (
                 TextColumn(f"[bold]{slug}[/] run {run.id}"),
                 BarColumn(),

@@ -74,3 +74,22 @@ def test_themes_run_names_a_missing_workshop(db, settings, capsys, monkeypatch):
 
     assert code == 2
     assert "No workshop with the slug 'nope'" in capsys.readouterr().err
+
+
+def test_themes_run_refuses_a_workshop_whose_run_is_already_queued(
+    db, settings, open_workshop, capsys, monkeypatch
+):
+    from crowd.services import theme_runs
+
+    workshop, _ = open_workshop
+    with db.write() as session:
+        theme_runs.start_run(session, workshop_id=workshop.id, actor_id=None)
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setattr(cli, "_database", lambda _settings: Database(settings.database_url))
+
+    code = cli.main(["themes", "run", "--workshop", workshop.slug])
+
+    assert code == 1
+    assert "already queued" in capsys.readouterr().err
+    with db.read() as session:
+        assert len(session.exec(select(ThemeRun)).all()) == 1
