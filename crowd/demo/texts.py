@@ -75,6 +75,11 @@ def _attach(opener: str, sentence: str) -> str:
     return opener + sentence if opener.rstrip()[-1] in ".!?" else opener + lower_first(sentence)
 
 
+def _introduce(opener: str, sentence: str) -> str:
+    """Say who is speaking, unless the sentence already does ("As a district nurse I ...")."""
+    return sentence if sentence.startswith(("As ", "Speaking as")) else _attach(opener, sentence)
+
+
 def _words(text: str) -> int:
     return len(text.split())
 
@@ -149,9 +154,9 @@ def write_idea(rng: random.Random, *, topic: Subtopic, role: str, profession: st
     elif shape == "story":
         first = _story_or_staff(rng, topic, role)
         if role == "staff" and rng.random() < 0.5:
-            first = _attach(_profession_opener(profession), first)
+            first = _introduce(_profession_opener(profession), first)
         elif role in ROLE_OPENERS and rng.random() < 0.3:
-            first = _attach(pick(ROLE_OPENERS[role]), first)
+            first = _introduce(pick(ROLE_OPENERS[role]), first)
         parts = [first]
         if rng.random() < 0.5:
             parts.append(pick(topic.problem))
@@ -215,7 +220,7 @@ def write_comment(
     else:
         first = _story_or_staff(rng, topic, role)
         if role == "staff" and rng.random() < 0.4:
-            first = _attach(_profession_opener(profession), first)
+            first = _introduce(_profession_opener(profession), first)
         parts = [first] + ([pick(CLOSINGS)] if rng.random() < 0.4 else [])
     return Written(_roughen(rng, _assemble(rng, parts, topic.problem), role=role), stance, shape)
 
