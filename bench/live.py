@@ -169,6 +169,12 @@ async def presenter(base: str, code: str, cookies, stop: asyncio.Event, polls: l
             await asyncio.sleep(max(0.0, 1.0 - (done - started)))
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its waited-for children so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -232,9 +238,11 @@ def main() -> None:
         try:
             base = f"http://127.0.0.1:{port}"
             lead = sign_in_lead(base, url)
+            cpu_before = cpu_seconds(server.pid)
             figures = asyncio.run(
                 run_load(base, code, question_id, lead.cookies, args.attendees, args.window)
             )
+            server_cpu = cpu_seconds(server.pid) - cpu_before
             lead.close()
         finally:
             server.terminate()
@@ -253,6 +261,8 @@ def main() -> None:
         "stored": stored,
         "event_notes": notes,
         "lost": max(0, figures["acks"] - stored),
+        "server_cpu_s": round(server_cpu, 2),
+        "server_cpu_ms_per_attendee": round(server_cpu * 1000 / max(1, figures["acks"]), 1),
         "server": f"uvicorn, {args.workers} worker(s), SQLite (WAL)",
         "load_average_1m": os.getloadavg()[0],
         "cpus": os.cpu_count(),

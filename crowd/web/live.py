@@ -83,8 +83,11 @@ def join_form(request: Request) -> Response:
                 found = session.exec(_by_code(code)).first()
             if found is not None:
                 return RedirectResponse(f"/live/{code}", status_code=303)
+        if not code:
+            context = {"code": "", "error": "Enter the code shown on the screen."}
+            return render(request, "live/join.html", context, status_code=400)
         context = {"code": code, "error": "There is no live event with that code. Check it and try again."}
-        return render(request, "live/join.html", context, status_code=404 if code else 400)
+        return render(request, "live/join.html", context, status_code=404)
     return render(request, "live/join.html", {"code": "", "error": None})
 
 

@@ -66,6 +66,8 @@ def test_an_unknown_code_is_explained(app):
     assert response.status_code == 404
     assert "There is no live event with that code" in response.text
     assert phone.client.get("/live/NOPE99").status_code == 404
+    empty = phone.client.get("/live?code=")
+    assert empty.status_code == 400 and "Enter the code shown on the screen." in empty.text
 
 
 def test_a_bad_answer_is_shown_again_with_a_message_and_nothing_is_stored(app, lead, db, event):
