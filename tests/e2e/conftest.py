@@ -1,0 +1,166 @@
+"""Browser tests: a live uvicorn server on a fresh SQLite file, Debian's chromium, axe-core checks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import inspect
+from sqlmodel import SQLModel
+
+from crowd.db import Database, create_all
+from crowd.models import Section, Workshop
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"  # test-results/ is emptied by pytest-playwright each run
+CHROMIUM = "/usr/bin/chromium"
+BLOCKING = {"serious", "critical"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def stale_columns(database: Database) -> list[str]:
+    """Columns the models have that the migrated schema lacks (the migration is regenerated at release)."""
+    inspector = inspect(database.engine)
+    missing = []
+    for table in SQLModel.metadata.sorted_tables:
+        if inspector.has_table(table.name):
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in have]
+    return missing
+
+
+def prepare_database(database_url: str, path: Path) -> None:
+    """Migrate a fresh SQLite file as `crowd` does; if the migration lags the models, build from them."""
+    database = Database(database_url)
+    database.migrate()
+    create_all(database.engine)  # tables added since the migration was last generated
+    stale = stale_columns(database)
+    database.dispose()
+    if stale:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        database = Database(database_url)
+        create_all(database.engine)
+        database.dispose()
+
+
+@dataclass
+class LiveServer:
+    url: str
+    database_url: str
+
+    @property
+    def db(self) -> Database:
+        return Database(self.database_url)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """`python -m uvicorn crowd.app:from_env --factory` on a migrated, empty SQLite file."""
+    folder = tmp_path_factory.mktemp("live")
+    database_url = f"sqlite:///{folder / 'crowd.db'}"
+    prepare_database(database_url, folder / "crowd.db")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "e2e-secret-" + "x" * 40,
+        "ADMIN_EMAILS": "admin@example.org",
+        "RATE_LIMITS_ENABLED": "false",
+        "ENVIRONMENT": "test",
+        "EMBEDDINGS_ENABLED": "false",
+        "BASE_URL": url,
+        "DATA_DIR": str(folder),
+    }
+    command = [sys.executable, "-m", "uvicorn", "crowd.app:from_env", "--factory", "--host", "127.0.0.1"]
+    log = (folder / "server.log").open("wb")
+    server = subprocess.Popen([*command, "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the live server did not start:\n{(folder / 'server.log').read_text()}")
+            time.sleep(0.2)
+        yield LiveServer(url=url, database_url=database_url)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server) -> str:
+    """Replaces pytest-base-url's fixture (deprecated under pytest 9): pages open on the live server."""
+    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's chromium, headless; never a downloaded browser."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--headless",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def seed_workshop(live_server):
+    """An open workshop with three sections, made through the services on the server's database."""
+    from tests.conftest import make_workshop
+
+    database = live_server.db
+
+    def make(title: str) -> tuple[Workshop, list[Section]]:
+        return make_workshop(database, title=title)
+
+    yield make
+    database.dispose()
+
+
+def check_accessibility(page) -> None:
+    """Run axe-core on the page; fail on serious or critical violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING]
+    report = "\n".join(
+        f"{v['impact']}: {v['id']} - {v['help']} ({len(v['nodes'])} nodes: "
+        f"{', '.join(str(n['target']) for n in v['nodes'][:3])})"
+        for v in blocking
+    )
+    assert not blocking, f"axe-core found serious problems on {page.url}:\n{report}"
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
