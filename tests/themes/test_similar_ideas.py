@@ -75,3 +75,32 @@ def test_posting_an_idea_is_never_blocked_and_wakes_the_worker(db, person, open_
     assert embeddings.ARRIVED.is_set(), "the worker is woken as soon as the idea is committed"
     with db.read() as session:
         assert len(session.exec(select(Contribution)).all()) == 2
+
+
+def test_single_process_app_embeds_a_new_idea_in_its_background_worker(db, settings, open_workshop, model):
+    """Development set-up: the app's lifespan starts the worker thread; a posted idea gets its vector."""
+    import dataclasses
+    import time
+
+    from starlette.testclient import TestClient
+
+    from crowd.app import create_app
+    from crowd.models import ContributionEmbedding
+    from tests.themes.conftest import post_ideas
+
+    workshop, sections = open_workshop
+    development = dataclasses.replace(settings, environment="development", embeddings_enabled=True)
+    with TestClient(create_app(development, migrate=False)) as client:
+        assert client.get("/healthz").status_code == 200
+        (cid,) = post_ideas(
+            db, workshop, sections[0], ["Respite care for unpaid carers is impossible to arrange."]
+        )
+        deadline = time.monotonic() + 60
+        stored = None
+        while stored is None and time.monotonic() < deadline:
+            with db.read() as session:
+                stored = session.exec(
+                    select(ContributionEmbedding).where(ContributionEmbedding.contribution_id == cid)
+                ).first()
+            time.sleep(0.2)
+    assert stored is not None and stored.model_name == model.name
