@@ -13,6 +13,7 @@ foreground. The app never clusters while rendering a page: pages only read store
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -421,18 +422,15 @@ def _sample(points: list[opinions.Point], viewer_id: int | None) -> list[opinion
 
 def _make_up(composition: Iterable[opinions.Composition], *, exact: bool) -> list[MakeUp]:
     names = {"role": "Role", "borough": "Borough"}
+    order = {"role": 0, "borough": 1}
     out = []
-    for item in composition:
+    for item in sorted(composition, key=lambda c: (order.get(c.attribute, 2), c.attribute)):
         counts = list(item.counts)
         top, rest = counts[:5], counts[5:]
         rows = [(value, _count_words(n, exact=exact)) for value, n in top]
         if rest:
-            rows.append(
-                (
-                    f"{len(rest)} other{'s' if len(rest) > 1 else ''}",
-                    _count_words(sum(n for _, n in rest), exact=exact),
-                )
-            )
+            others = f"{len(rest)} other{'s' if len(rest) > 1 else ''}"
+            rows.append((others, _count_words(sum(n for _, n in rest), exact=exact)))
         out.append(MakeUp(attribute=names.get(item.attribute, item.attribute.capitalize()), rows=rows))
     return out
 
@@ -455,6 +453,30 @@ def _representative(rep: opinions.Representative, statement: Statement) -> Repre
         z=rep.repness_test,
         significant=rep.repness_test > SIGNIFICANT_Z and rep.p_test > SIGNIFICANT_Z,
     )
+
+
+def _telling(representative: list[RepresentativeView]) -> list[RepresentativeView]:
+    """The significant statements; only when there are none, the group's best one (marked not significant).
+
+    Pol.is puts the group's best agreed statement first even when it is not significant (and may then
+    report it on its disagree side, e.g. a statement everyone agrees with): shown, it only confuses.
+    """
+    significant = [r for r in representative if r.significant]
+    return significant or representative[:1]
+
+
+def _spread(xy: list[tuple[float, float]], *, cell: float = 10.0) -> list[tuple[float, float]]:
+    """Spread marks that fall on (nearly) the same spot along a small sunflower spiral, so each
+    participant stays visible; marks more than a cell apart are left where they are."""
+    seen: dict[tuple[int, int], int] = {}
+    out = []
+    for x, y in xy:
+        key = (round(x / cell), round(y / cell))
+        k = seen.get(key, 0)
+        seen[key] = k + 1
+        radius, angle = 8.0 * math.sqrt(k), k * 2.39996
+        out.append((round(x + radius * math.cos(angle), 1), round(y + radius * math.sin(angle), 1)))
+    return out
 
 
 def _shares(rows: Iterable[opinions.GroupShare]) -> list[ShareView]:
@@ -510,14 +532,13 @@ def build_map(
     to_svg = _scaler(list(result.points))
     drawn = _sample(list(result.points), viewer_id)
     points = []
-    for p in drawn:
+    spots = _spread([to_svg(p.x, p.y) for p in drawn])
+    for p, (x, y) in zip(drawn, spots, strict=True):
         style = group_style(p.group) if p.group is not None else None
         mine = viewer_id is not None and p.participant_id == viewer_id
         where = f"group {style.letter}" if style else "not in a group (voted on too few statements)"
-        x, y = to_svg(p.x, p.y)
-        points.append(
-            MapPoint(x=x, y=y, style=style, mine=mine, title=f"{'You' if mine else 'A participant'}: {where}")
-        )
+        title = f"{'You' if mine else 'A participant'}: {where}"
+        points.append(MapPoint(x=x, y=y, style=style, mine=mine, title=title))
     points.sort(key=lambda p: p.mine)  # the viewer's point last, so it is drawn on top
     groups = [
         GroupView(
@@ -526,7 +547,9 @@ def build_map(
             size=g.size,
             centre=to_svg(*g.centre),
             make_up=_make_up(g.make_up, exact=exact),
-            representative=[_representative(r, statements[int(r.statement_id)]) for r in g.representative],
+            representative=_telling(
+                [_representative(r, statements[int(r.statement_id)]) for r in g.representative]
+            ),
         )
         for g in sorted(result.groups, key=lambda g: g.id)
     ]

@@ -41,6 +41,9 @@ def test_anyone_can_read_the_map_with_groups_statements_and_consensus(client, db
         assert text in consensus
     assert f'href="/w/{camps.workshop.slug}/ideas/{camps.consensus_ids[0]}"' in html
     assert "Staff need protected time for training." in html  # a representative statement
+    groups = html[html.index('id="group-A"') : html.index('id="consensus"')]
+    assert CONSENSUS_TEXTS[0] not in groups  # agreed by all: not what sets a group apart
+    assert "significant at 90%" in groups and "not statistically significant" not in groups
     assert 'id="opinion-groups-table"' in html  # the text alternative to the map
     assert "Service user: 8" in html  # make-up by role
     assert "Sign in</a> to see where you sit" in html
