@@ -297,6 +297,88 @@ def cmd_opinions_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     return evaluate(argv)
 
 
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    """crowd export poster|document|data|report --out FILE: the same exports as the web, audited."""
+    from crowd.services import exports
+    from crowd.services.errors import DomainError
+    from exports.errors import ExportError
+
+    out = Path(args.out)
+    suffix = out.suffix.lower().lstrip(".")
+    allowed = {"poster": exports.POSTER_FORMATS, "document": exports.DOCUMENT_FORMATS, "data": ("zip",),
+               "report": exports.REPORT_FORMATS}[args.what]  # fmt: skip
+    if suffix not in allowed:
+        print(f"--out must end in .{' or .'.join(allowed)} for a {args.what} export.", file=sys.stderr)
+        return 2
+    database = _database(settings)
+    try:
+        if args.what == "data":
+            summary = _export_data(database, settings, args, out)
+            print(f"Wrote {out}: " + ", ".join(f"{n:,} {table}" for table, n in summary.rows.items()))
+            return 0
+        if args.what == "poster":
+            options = exports.PosterOptions(version=args.version, paper=args.paper, theme=args.theme, fmt=suffix,
+                                            draft=args.draft)  # fmt: skip
+            export = exports.export_poster(database, settings=settings, actor=None, options=options, via="cli")
+        elif args.what == "document":
+            options = exports.DocumentOptions(version=args.version, fmt=suffix)
+            export = exports.export_document(database, actor=None, options=options, via="cli")
+        else:
+            from rich.console import Console
+
+            workshop_id = _workshop_id(database, args.workshop)
+            with Console(stderr=True).status("Drawing the charts..."):
+                options = exports.ReportOptions(workshop_id=workshop_id, fmt=suffix)
+                export = exports.export_report(database, actor=None, options=options, via="cli")
+        out.write_bytes(export.body or b"")
+        print(f"Wrote {out} ({export.size:,} bytes)")
+        return 0
+    except (DomainError, ExportError) as error:
+        print(f"Export refused: {getattr(error, 'message', error)}", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+
+
+def _workshop_id(database, slug: str | None) -> int | None:
+    from sqlmodel import select
+
+    from crowd.models import Workshop
+    from crowd.services.errors import DomainError
+
+    if not slug:
+        return None
+    with database.read() as session:
+        found = session.exec(select(Workshop.id).where(Workshop.slug == slug)).first()
+    if found is None:
+        raise DomainError(f"No workshop with the slug {slug!r}.")
+    return found
+
+
+def _export_data(database, settings: Settings, args: argparse.Namespace, out: Path):
+    """The data zip with a rich progress bar per table (rows written of rows expected)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from crowd.services import export_data, exports
+
+    workshop_id = _workshop_id(database, args.workshop)
+    with database.read() as session:
+        totals = export_data.table_totals(session, workshop_id=workshop_id)
+    columns = (TextColumn("{task.description:24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns) as bar:
+        tasks: dict[str, int] = {}
+
+        def show(table: str, rows: int) -> None:
+            if table not in tasks:
+                tasks[table] = bar.add_task(table, total=totals.get(table) or None)
+            bar.update(tasks[table], completed=rows, total=max(rows, totals.get(table) or rows))
+
+        options = exports.DataOptions(workshop_id=workshop_id, full=args.full)
+        _, summary = exports.export_data(database, settings=settings, actor=None, options=options, out=out,
+                                         progress=show, via="cli")  # fmt: skip
+    return summary
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="crowd", description="Co-create a declaration with the crowd.")
     commands = root.add_subparsers(dest="command", required=True)
@@ -364,6 +446,16 @@ def parser() -> argparse.ArgumentParser:
     opinions_evaluate.add_argument("--comments", metavar="comments.csv", help="leave moderated-out comments out")
     opinions_evaluate.add_argument("--seed", type=int, default=0)
     opinions_evaluate.set_defaults(run=cmd_opinions_evaluate)
+    export = commands.add_parser("export", help="export the poster, document, data or engagement report")
+    export.add_argument("what", choices=["poster", "document", "data", "report"])
+    export.add_argument("--out", required=True, help="the file to write; its suffix picks the format")
+    export.add_argument("--version", type=int, help="published version (default: the latest)")
+    export.add_argument("--paper", choices=["a3", "a4"], default="a3", help="poster paper size")
+    export.add_argument("--theme", choices=["nhs-blue", "warm", "high-contrast"], default="nhs-blue")
+    export.add_argument("--draft", action="store_true", help="poster of the current draft, marked DRAFT")
+    export.add_argument("--workshop", help="data or report of one workshop (its slug); default: all")
+    export.add_argument("--full", action="store_true", help="data with names and emails (audited)")
+    export.set_defaults(run=cmd_export)
     return root
 
 

@@ -6,9 +6,7 @@ bash scripts/setup.sh
 export DATABASE_URL="${DATABASE_URL:-sqlite:///crowd.db}"
 export ADMIN_EMAILS="${ADMIN_EMAILS:-admin@example.org}"
 .venv/bin/crowd migrate
-if ! .venv/bin/crowd demo --check >/dev/null 2>&1; then
-  echo "Building the demo workshop (about a minute)..."
-  .venv/bin/crowd demo
-fi
+echo "Building the demo workshop if this database does not have it yet (about a minute)..."
+.venv/bin/crowd demo
 echo "crowd is running at http://127.0.0.1:8000 (sign-in links are printed here and kept in the outbox)"
 exec .venv/bin/crowd serve --host 127.0.0.1 --port "${PORT:-8000}"
