@@ -93,7 +93,7 @@ class Pipeline:
             raise ValueError(f"{len(texts)} texts but {len(ids)} ids")
         if len(set(ids)) != len(ids):
             raise ValueError("ids must be unique")
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         report = progress or (lambda stage, done: None)
         timings: dict[str, float] = {}
         cleaned = [normalise(t) for t in texts]
@@ -164,6 +164,7 @@ class Pipeline:
         foundations = candidate_foundations(themes=themes, texts_by_id=texts_by_id)
         timings["represent"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - started
+        timings["total_cpu"] = time.process_time() - started_cpu  # this process's CPU seconds, all threads
         report("done", 1.0)
         message = f"{len(themes)} themes from {n} contributions"
         if not themes:

@@ -8,11 +8,46 @@ import numpy as np
 
 from clustering.results import UNTHEMED
 
-
 # words people use to ask for anything, which say nothing about what a theme is about
 EXTRA_STOP_WORDS = frozenset(
-    "need needs needed make makes want wants like use using used get getting got help please really just "
-    "way does doesn don didn isn ve ll thanks trying tried think know new better good lot lots".split()
+    [
+        "need",
+        "needs",
+        "needed",
+        "make",
+        "makes",
+        "want",
+        "wants",
+        "like",
+        "use",
+        "using",
+        "used",
+        "get",
+        "getting",
+        "got",
+        "help",
+        "please",
+        "really",
+        "just",
+        "way",
+        "does",
+        "doesn",
+        "don",
+        "didn",
+        "isn",
+        "ve",
+        "ll",
+        "thanks",
+        "trying",
+        "tried",
+        "think",
+        "know",
+        "new",
+        "better",
+        "good",
+        "lot",
+        "lots",
+    ]
 )
 
 

@@ -331,9 +331,11 @@ def _typo(word: str, rng: random.Random) -> str:
     return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
-def _one(topic: Topic, others: tuple[Topic, ...], templates: tuple[str, ...], rng: random.Random) -> str:
+def _one(
+    topic: Topic, others: tuple[Topic, ...], templates: tuple[str, ...], rng: random.Random, stray: float
+) -> str:
     term, term2 = rng.sample(topic.terms, 2)
-    if rng.random() < 0.15:  # a stray term from another topic, as in real titles
+    if rng.random() < stray:  # a stray term from another topic, as in real titles
         term2 = rng.choice(rng.choice(others).terms)
     text = rng.choice(templates).format(
         action=rng.choice(topic.actions), term=term, term2=term2, problem=rng.choice(topic.problems)
@@ -354,9 +356,10 @@ def _one(topic: Topic, others: tuple[Topic, ...], templates: tuple[str, ...], rn
 
 
 def generate(
-    *, n: int, seed: int = 0, topics: tuple[Topic, ...] = TECH_TOPICS, kind: str = "tech"
+    *, n: int, seed: int = 0, topics: tuple[Topic, ...] = TECH_TOPICS, kind: str = "tech", stray: float = 0.15
 ) -> tuple[list[str], list[str]]:
-    """Return ``n`` texts and their topic labels, topics in roughly equal shares (random order)."""
+    """Return ``n`` texts and their topic labels, topics in roughly equal shares (random order); ``stray``
+    is the share of texts that also name a term of another topic (higher is harder)."""
     rng = random.Random(seed)
     templates = _TECH_TEMPLATES if kind == "tech" else _CARE_TEMPLATES
     texts: list[str] = []
@@ -364,7 +367,7 @@ def generate(
     for i in range(n):
         topic = topics[i % len(topics)]
         others = tuple(t for t in topics if t is not topic)
-        texts.append(_one(topic, others, templates, rng))
+        texts.append(_one(topic, others, templates, rng, stray))
         labels.append(topic.name)
     order = list(range(n))
     rng.shuffle(order)

@@ -105,3 +105,18 @@ def test_a_seeded_run_is_reproducible():
 
     assert first.assignments == second.assignments
     assert len(first.themes) == 4
+
+
+def test_progress_moves_forward_through_every_stage_to_done():
+    rng = np.random.default_rng(1)
+    vectors = np.concatenate([c + 0.05 * rng.normal(size=(25, 16)) for c in rng.normal(size=(3, 16))])
+    texts = [f"idea {i}" for i in range(75)]
+    seen = []
+
+    Pipeline(reducer=PcaReducer(n_components=5)).run(
+        texts=texts, ids=texts, vectors=vectors, progress=lambda stage, done: seen.append((stage, done))
+    )
+
+    assert [s for s, _ in seen] == ["reduce", "cluster", "represent", "done"]
+    assert [d for _, d in seen] == sorted(d for _, d in seen)
+    assert seen[-1] == ("done", 1.0)
