@@ -146,8 +146,9 @@ ROUTES = [
 
 
 def _start_theme_worker(settings: Settings, db: Database):
-    """Single-process set-up: embed, assign and run themes in a background thread (never in tests)."""
-    if not settings.embeddings_enabled or settings.environment == "test":
+    """Single-process set-up: embed, assign and run themes in a background thread (never in tests, and not
+    when WORKER_IN_PROCESS is off because `crowd worker` runs as its own process)."""
+    if not settings.embeddings_enabled or not settings.worker_in_process or settings.environment == "test":
         return None
     from crowd.worker import BackgroundWorker
 

@@ -39,6 +39,7 @@ class Settings:
     rate_limits_enabled: bool = True
     admin_emails: tuple[str, ...] = field(default_factory=tuple)
     embeddings_enabled: bool = True
+    worker_in_process: bool = True  # false when `crowd worker` runs as its own process
     data_dir: str = "."
 
     @classmethod
