@@ -74,6 +74,7 @@ def _edit_context(session, foundation_id: int, **extra) -> dict:
         "evidence_kinds": list(EvidenceKind),
         "field_labels": FIELD_LABELS,
         "conflict": None,
+        "fmt": outcomes.format_value,
     }
     context.update(extra)
     return context
