@@ -270,8 +270,7 @@ def outcomes_missing_targets(session: Session, *, foundation_id: int) -> list[Ou
 
 # --- wording suggestions -------------------------------------------------------------------------
 
-_STOPWORD_TEXT = (
-    """a about above after again all am an and any are as at be because been before being below
+_STOPWORD_TEXT = """a about above after again all am an and any are as at be because been before being below
     between both but by can could did do does doing down during each even every few for from further
     get got had has have having he her here hers him his how i if in into is it its just know like
     make me more most much must my need needs no nor not now of off on once one only or other our
@@ -279,7 +278,6 @@ _STOPWORD_TEXT = (
     this those through to too under until up us very want was way we well were what when where which
     while who whom why will with would you your i'm it's don't can't we're they're also lot things
     thing people person"""
-)
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 WORD = re.compile(r"[a-z][a-z'-]+")
 
