@@ -1,6 +1,7 @@
 """SQLModel tables grouped by domain. Importing this package registers every table."""
 
 from crowd.models.audit import AuditEntry
+from crowd.models.curation import CurationAction, FoundationTheme
 from crowd.models.declaration import (
     Assessment,
     AssessmentStatus,
@@ -64,6 +65,13 @@ from crowd.models.workshop import (
 )
 
 __all__ = [
+    "ImportBatch",
+    "ImportStatus",
+    "LiveAnswer",
+    "LiveEvent",
+    "LiveQuestion",
+    "QuestionKind",
+    "QuestionStatus",
     "Assessment",
     "AssessmentStatus",
     "DeclarationItem",
@@ -78,18 +86,13 @@ __all__ = [
     "OutcomeKind",
     "OutcomeUnit",
     "Signatory",
-    "ImportBatch",
-    "ImportStatus",
-    "LiveAnswer",
-    "LiveEvent",
-    "LiveQuestion",
-    "QuestionKind",
-    "QuestionStatus",
     "Access",
     "OpinionRun",
     "OpinionRunStatus",
     "AuditEntry",
     "CandidateFoundation",
+    "CurationAction",
+    "FoundationTheme",
     "CareRole",
     "Contribution",
     "ContributionEmbedding",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, col, select
 
 from crowd.models import AuditEntry
@@ -37,11 +39,23 @@ def entries(
     action: str | None = None,
     target_type: str | None = None,
     actor_id: int | None = None,
+    target_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> list[AuditEntry]:
+    """Newest first; ``until`` is exclusive. ``action`` ending in ``.`` matches every action with that prefix."""
     query = select(AuditEntry)
-    if action:
+    if target_id is not None:
+        query = query.where(AuditEntry.target_id == target_id)
+    if since is not None:
+        query = query.where(AuditEntry.at >= since)
+    if until is not None:
+        query = query.where(AuditEntry.at < until)
+    if action and action.endswith("."):
+        query = query.where(col(AuditEntry.action).startswith(action))
+    elif action:
         query = query.where(AuditEntry.action == action)
     if target_type:
         query = query.where(AuditEntry.target_type == target_type)

@@ -87,6 +87,10 @@ def _set_status(
     contribution.flag_count = 0
     contribution.moderated_at = utcnow()
     session.add(contribution)
+    session.flush()
+    from crowd.services.themes import refresh_sizes  # hidden members drop out of theme sizes at once
+
+    refresh_sizes(session, workshop_id=contribution.workshop_id)
     if contribution.parent_id and contribution.withdrawn_at is None:
         delta = -1 if hiding else 1
         session.exec(  # type: ignore[call-overload]

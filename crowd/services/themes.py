@@ -253,12 +253,13 @@ def _posted_during_run(session: Session, *, workshop_id: int, seen: set[int]) ->
 
 
 def refresh_sizes(session: Session, *, workshop_id: int) -> None:
-    """Recount each theme's primary members (the denormalised ``size``)."""
+    """Recount each theme's shown primary members (the denormalised ``size``; hidden ones drop out)."""
     counts = dict(
         session.exec(
             select(ThemeMember.theme_id, func.count())
             .join(Theme, col(Theme.id) == ThemeMember.theme_id)
-            .where(Theme.workshop_id == workshop_id, ThemeMember.rank == MemberRank.PRIMARY)
+            .join(Contribution, col(Contribution.id) == ThemeMember.contribution_id)
+            .where(Theme.workshop_id == workshop_id, ThemeMember.rank == MemberRank.PRIMARY, shown_clause())
             .group_by(col(ThemeMember.theme_id))
         ).all()
     )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlmodel import col, select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from crowd.models import Access
+from crowd.models import Access, Participant
 from crowd.security import form_of, guard
 from crowd.services import audit, mail, participants
 from crowd.services.auth import normalise_email
@@ -51,12 +54,67 @@ def set_access(request: Request) -> Response:
 
 @guard(Access.MODERATOR)
 def audit_log(request: Request) -> Response:
+    """Read the audit log with filters: actor (id or email), action, object type and id, date range."""
     params = request.query_params
+    errors: dict[str, str] = {}
+    since, until = _day(params.get("from"), "from", errors), _day(params.get("to"), "to", errors)
+    target_id = _number(params.get("object_id"), "object_id", errors)
     with request.app.state.db.read() as session:
-        rows = audit.entries(
-            session,
-            action=params.get("action") or None,
-            target_type=params.get("target_type") or None,
-            limit=200,
+        actor_id = _actor(session, params.get("actor", ""), errors)
+        rows = (
+            []
+            if errors
+            else audit.entries(
+                session,
+                action=params.get("action") or None,
+                target_type=params.get("object_type") or params.get("target_type") or None,
+                target_id=target_id,
+                actor_id=actor_id,
+                since=since,
+                until=until + timedelta(days=1) if until else None,
+                limit=200,
+            )
         )
-    return render(request, "admin/audit.html", {"entries": rows, "params": params})
+        ids = {e.actor_id for e in rows if e.actor_id}
+        actors = (
+            {
+                p.id: p.display_name or p.email
+                for p in session.exec(select(Participant).where(col(Participant.id).in_(ids)))
+            }
+            if ids
+            else {}
+        )
+    context = {"entries": rows, "params": params, "errors": errors, "actors": actors}
+    return render(request, "admin/audit.html", context, status_code=400 if errors else 200)
+
+
+def _day(raw: str | None, field: str, errors: dict[str, str]) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(raw), time.min, tzinfo=UTC)
+    except ValueError:
+        errors[field] = "Enter a date like 2026-11-22"
+        return None
+
+
+def _number(raw: str | None, field: str, errors: dict[str, str]) -> int | None:
+    if not raw:
+        return None
+    if not raw.strip().isdigit():
+        errors[field] = "Enter the object's number"
+        return None
+    return int(raw)
+
+
+def _actor(session, raw: str, errors: dict[str, str]) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if raw.isdigit():
+        return int(raw)
+    found = session.exec(select(Participant).where(Participant.email == raw.lower())).first()
+    if found is None:
+        errors["actor"] = "No one has that email address"
+        return None
+    return found.id
