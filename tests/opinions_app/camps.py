@@ -121,22 +121,29 @@ def build_camps(
     author_id = add_participant(
         db, f"{email_prefix}author@example.org", role=CareRole.OTHER, borough="Camden"
     )
-    consensus_ids = post_statements(db, workshop, section_id, author_id, CONSENSUS_TEXTS)
-    camp_ids = {
-        camp: post_statements(db, workshop, section_id, author_id, CAMP_TEXTS[camp]) for camp in camps
-    }
+    texts = list(CONSENSUS_TEXTS) + [text for camp in camps for text in CAMP_TEXTS[camp]]
+    ids = post_statements(db, workshop, section_id, author_id, texts)
+    consensus_ids, rest = ids[: len(CONSENSUS_TEXTS)], ids[len(CONSENSUS_TEXTS) :]
+    camp_ids = {camp: rest[3 * n : 3 * n + 3] for n, camp in enumerate(camps)}
     planted = Camps(workshop, author_id, consensus_ids, camp_ids)
-    for camp in camps:
-        planted.members[camp] = []
-        for index in range(per_camp):
-            pid = add_participant(
-                db,
-                f"{email_prefix}{camp.replace('_', '-')}{index}@example.org",
-                role=ROLES[camp],
-                borough=BOROUGHS[camp],
-            )
-            insert_camp_votes(db, planted, pid, camp, index)
-            planted.members[camp].append(pid)
+    with db.write() as session:  # one transaction for every voter and vote: fast on a busy machine
+        for camp in camps:
+            planted.members[camp] = []
+            for index in range(per_camp):
+                person = Participant(
+                    email=f"{email_prefix}{camp.replace('_', '-')}{index}@example.org",
+                    display_name=f"{camp.title()} {index}",
+                    role=ROLES[camp],
+                    borough=BOROUGHS[camp],
+                    consent_privacy_at=utcnow(),
+                )
+                session.add(person)
+                session.flush()
+                session.add_all(
+                    Vote(participant_id=person.id, contribution_id=cid, choice=choice)
+                    for cid, choice in camp_votes(planted, camp, index)
+                )
+                planted.members[camp].append(person.id)
     return planted
 
 
