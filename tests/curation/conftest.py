@@ -98,7 +98,8 @@ class Themed:
         with db.read() as session:
             rows = session.exec(
                 select(ThemeMember.theme_id).where(
-                    ThemeMember.contribution_id.in_(ids), ThemeMember.rank == MemberRank.PRIMARY  # type: ignore[union-attr]
+                    ThemeMember.contribution_id.in_(ids),
+                    ThemeMember.rank == MemberRank.PRIMARY,  # type: ignore[union-attr]
                 )
             ).all()
             best = max(set(rows), key=rows.count)
@@ -107,18 +108,26 @@ class Themed:
     def active_themes(self, db) -> list[Theme]:
         with db.read() as session:
             return list(
-                session.exec(select(Theme).where(Theme.workshop_id == self.workshop.id, Theme.status == ThemeStatus.ACTIVE))
+                session.exec(
+                    select(Theme).where(
+                        Theme.workshop_id == self.workshop.id, Theme.status == ThemeStatus.ACTIVE
+                    )
+                )
             )
 
 
 def post(db, workshop, section, author: Participant, text: str) -> int:
     with db.write() as session:
-        return contributions.post_idea(session, workshop=workshop, section_id=section.id, author=author, text=text).contribution.id
+        return contributions.post_idea(
+            session, workshop=workshop, section_id=section.id, author=author, text=text
+        ).contribution.id
 
 
 def vote(db, participant: Participant, contribution_id: int, choice: VoteChoice) -> None:
     with db.write() as session:
-        votes.cast_vote(session, participant_id=participant.id, contribution_id=contribution_id, choice=choice)
+        votes.cast_vote(
+            session, participant_id=participant.id, contribution_id=contribution_id, choice=choice
+        )
 
 
 @pytest.fixture

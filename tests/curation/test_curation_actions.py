@@ -49,13 +49,22 @@ def test_curation_survives_a_rerun_after_new_contributions_arrive(db, themed: Th
     gp, carers, mental = (themed.theme_of(db, t) for t in ("gp", "carers", "mental"))
     moved = ids_of(themed, "mental")[:2]
     with db.write() as session:
-        curation.rename(session, actor_id=ACTOR, theme_id=gp.id, version=gp.version, label="Getting a GP appointment")
+        curation.rename(
+            session, actor_id=ACTOR, theme_id=gp.id, version=gp.version, label="Getting a GP appointment"
+        )
         curation.move(
-            session, actor_id=ACTOR, theme_id=mental.id, version=None, contribution_ids=moved, to_theme_id=carers.id
+            session,
+            actor_id=ACTOR,
+            theme_id=mental.id,
+            version=None,
+            contribution_ids=moved,
+            to_theme_id=carers.id,
         )
     for name, texts in MORE.items():
         for text in texts:
-            themed.topic_of[post(db, themed.workshop, themed.sections[0], themed.people["staff"][5], text)] = name
+            themed.topic_of[
+                post(db, themed.workshop, themed.sections[0], themed.people["staff"][5], text)
+            ] = name
 
     rerun = run_now(db, themed.workshop.id)
 
@@ -84,7 +93,9 @@ def test_merge_joins_members_keeps_provenance_and_can_be_undone(db, themed: Them
     assert primary_ids(db, gp.id) == before_gp | before_mental
     assert merged.size == 24
     assert gone.status == ThemeStatus.MERGED and gone.merged_into_id == gp.id
-    assert merged.provenance[-1]["action"] == "merged" and merged.provenance[-1]["from_theme_ids"] == [mental.id]
+    assert merged.provenance[-1]["action"] == "merged" and merged.provenance[-1]["from_theme_ids"] == [
+        mental.id
+    ]
     with db.read() as session:
         entry = session.exec(select(AuditEntry).where(AuditEntry.action == "curation.merge")).one()
         action = session.exec(select(CurationAction)).one()
@@ -168,7 +179,12 @@ def test_moved_contributions_are_sticky_and_excluded_from_their_old_theme(db, th
     moved = ids_of(themed, "gp")[:3]
     with db.write() as session:
         curation.move(
-            session, actor_id=ACTOR, theme_id=gp.id, version=None, contribution_ids=moved, to_theme_id=carers.id
+            session,
+            actor_id=ACTOR,
+            theme_id=gp.id,
+            version=None,
+            contribution_ids=moved,
+            to_theme_id=carers.id,
         )
     with db.read() as session:
         rows = session.exec(select(ThemeMember).where(ThemeMember.contribution_id.in_(moved))).all()  # type: ignore[union-attr]
@@ -179,7 +195,9 @@ def test_moved_contributions_are_sticky_and_excluded_from_their_old_theme(db, th
     assert load(db, gp.id).size == 9 and load(db, carers.id).size == 15
 
 
-def test_a_second_moderator_editing_the_same_theme_sees_a_conflict_and_nothing_is_overwritten(db, themed: Themed):
+def test_a_second_moderator_editing_the_same_theme_sees_a_conflict_and_nothing_is_overwritten(
+    db, themed: Themed
+):
     gp = themed.theme_of(db, "gp")
     loaded_version = gp.version
     with db.write() as session:
@@ -195,7 +213,9 @@ def test_pinning_a_quote_adds_foundation_evidence_and_undo_takes_it_back(db, the
     with db.write() as session:
         foundation = foundations.create_foundation(session, actor_id=ACTOR, title="Access to GPs")
     with db.write() as session:
-        curation.pin_quote(session, actor_id=ACTOR, theme_id=gp.id, contribution_id=quote, foundation_id=foundation.id)
+        curation.pin_quote(
+            session, actor_id=ACTOR, theme_id=gp.id, contribution_id=quote, foundation_id=foundation.id
+        )
     with db.read() as session:
         shown = foundations.evidence_of(session, foundation_id=foundation.id)
         row = session.exec(
@@ -213,14 +233,23 @@ def test_pinning_a_quote_adds_foundation_evidence_and_undo_takes_it_back(db, the
 def test_promoting_a_theme_and_a_candidate_makes_linked_foundations(db, themed: Themed):
     gp = themed.theme_of(db, "gp")
     with db.write() as session:
-        curation.rename(session, actor_id=ACTOR, theme_id=gp.id, version=None, label="GP access", description="We must make GP appointments easy to get.")
+        curation.rename(
+            session,
+            actor_id=ACTOR,
+            theme_id=gp.id,
+            version=None,
+            label="GP access",
+            description="We must make GP appointments easy to get.",
+        )
     with db.write() as session:
         made = curation.promote_theme(session, actor_id=ACTOR, theme_id=gp.id)
         assert made.title == "GP access" and made.statement.startswith("We must")
     from crowd.models import CandidateFoundation
 
     with db.read() as session:
-        candidate = session.exec(select(CandidateFoundation).where(CandidateFoundation.run_id == themed.run.id)).first()
+        candidate = session.exec(
+            select(CandidateFoundation).where(CandidateFoundation.run_id == themed.run.id)
+        ).first()
     with db.write() as session:
         second = curation.promote_candidate(session, actor_id=ACTOR, candidate_id=candidate.id)
         linked = curation.themes_of_foundation(session, foundation_id=second.id)
@@ -263,8 +292,17 @@ def test_hidden_contributions_drop_out_of_theme_sizes(db, themed: Themed):
 
     gp = themed.theme_of(db, "gp")
     with db.write() as session:
-        moderation.hide(session, contribution_id=ids_of(themed, "gp")[0], actor_id=themed.people["staff"][0].id, reason="Personal details")
+        moderation.hide(
+            session,
+            contribution_id=ids_of(themed, "gp")[0],
+            actor_id=themed.people["staff"][0].id,
+            reason="Personal details",
+        )
     assert load(db, gp.id).size == 11
     with db.read() as session:
-        row = next(r for r in curation_board.board(session, workshop_id=themed.workshop.id).rows if r.theme.id == gp.id)
+        row = next(
+            r
+            for r in curation_board.board(session, workshop_id=themed.workshop.id).rows
+            if r.theme.id == gp.id
+        )
     assert row.size == 11
