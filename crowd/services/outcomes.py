@@ -328,7 +328,7 @@ def suggest_outcome(session: Session, *, foundation_id: int) -> OutcomeForm:
     return OutcomeForm(
         name=f"Percentage of people who say {phrase} ...",
         definition=(
-            f"Share of people asked in the local survey who agree that they experience {phrase}. "
+            f'Share of people asked in a local survey who agree with a statement about "{phrase}". '
             f"(Suggested from {basis}; other frequent phrases: {others or 'none'}. Edit before saving.)"
         ),
         unit=OutcomeUnit.PERCENTAGE.value,

@@ -13,7 +13,7 @@ from crowd.security import PUBLIC, AccessDenied, form_of, guard
 from crowd.services import audit, benchmark, declarations, signatories
 from crowd.services.declaration_snapshot import outcomes_by_key
 from crowd.services.errors import DomainError, ValidationFailed
-from crowd.services.outcomes import Rag
+from crowd.services.outcomes import Rag, format_value
 from crowd.templating import flash, render
 from exports.data import neutralise_formula
 
@@ -86,6 +86,7 @@ def _assess_context(session, signatory_id: int, **extra) -> dict:
         "outcomes": list(outcomes_by_key(version.snapshot).items()),
         "progress": progress,
         "statuses": list(AssessmentStatus),
+        "fmt": format_value,
         "form": {},
         "errors": {},
     }
