@@ -122,3 +122,19 @@ def test_an_analysis_that_crashes_is_stored_as_failed(db, camps, monkeypatch):
 def test_group_letters_follow_group_ids():
     assert [group_letter(i) for i in range(3)] == ["A", "B", "C"]
     assert group_letter(30) == "G30"
+
+
+def test_a_run_cut_off_by_a_restart_is_marked_failed_at_the_next_start(db, camps):
+    from datetime import timedelta
+
+    with db.write() as session:
+        stuck = opinions.begin_run(session, workshop_id=camps.workshop.id, actor_id=None)
+        stuck.started_at = utcnow() - timedelta(minutes=20)
+        session.add(stuck)
+
+    fresh = run_now(db, camps)
+
+    assert fresh.status == OpinionRunStatus.OK
+    with db.read() as session:
+        old = session.get(OpinionRun, stuck.id)
+    assert old.status == OpinionRunStatus.FAILED and "stopped before it finished" in old.message
