@@ -44,10 +44,19 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from crowd.demo import build_demo
 
     database = _database(settings)
-    summary = build_demo(
-        database, participants=args.participants, seed=args.seed, progress=_progress_printer()
-    )
+    progress = _progress_printer()
+    try:
+        summary = build_demo(database, participants=args.participants, seed=args.seed, progress=progress)
+    except ValueError as error:
+        print(f"crowd demo: {error}", file=sys.stderr)
+        return 2
+    finally:
+        progress.close()
     print(summary)
+    if summary.created:
+        from crowd.demo.journey import build_demo_journey
+
+        print(build_demo_journey(database, base_url=settings.base_url))
     return 0
 
 
