@@ -55,4 +55,9 @@ class CurationAction(SQLModel, table=True):
 
 # the board and the theme pages group members and votes per theme: composite indexes keep those joins fast
 Index("ix_theme_member_theme_rank", ThemeMember.__table__.c.theme_id, ThemeMember.__table__.c.rank)
-Index("ix_vote_contribution_choice", Vote.__table__.c.contribution_id, Vote.__table__.c.choice)
+Index(
+    "ix_vote_contribution_choice",
+    Vote.__table__.c.contribution_id,
+    Vote.__table__.c.choice,
+    Vote.__table__.c.participant_id,
+)

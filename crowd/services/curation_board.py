@@ -6,6 +6,7 @@ shown primary members only: hidden and withdrawn contributions drop out of sizes
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
@@ -22,6 +23,7 @@ from crowd.models import (
     ThemeMember,
     ThemeRun,
     ThemeStatus,
+    Vote,
 )
 from crowd.services import consensus
 from crowd.services.contributions import shown_clause
@@ -47,6 +49,8 @@ FILTERS = {
 }
 ROLE_ORDER = [r.value for r in CareRole] + ["unknown"]
 TOP_BOROUGHS = 3
+ROLE_COLOURS = {"staff": "#005eb8", "service_user": "#007f3b", "carer": "#ffb81c", "other": "#768692"}
+STREAM_COLOURS = {"online": "#005eb8", "focus_group": "#330072", "literature": "#768692", "event": "#ae2573"}
 
 
 @dataclass
@@ -80,18 +84,42 @@ class BoardRow:
     def other_boroughs(self) -> int:
         return sum(n for _, n in sorted(self.boroughs.items(), key=lambda kv: (-kv[1], kv[0]))[TOP_BOROUGHS:])
 
-    def role_parts(self) -> list[tuple[str, int, float]]:
-        """(role, count, fraction of the size) in a fixed order, for the stacked bar."""
-        total = sum(self.roles.values()) or 1
-        return [(r, self.roles[r], self.roles[r] / total) for r in ROLE_ORDER if self.roles.get(r)]
+    def role_bar(self) -> Bar:
+        return _bar({r: self.roles[r] for r in ROLE_ORDER if self.roles.get(r)}, ROLE_COLOURS)
 
-    def stream_parts(self) -> list[tuple[str, int, float]]:
-        total = sum(self.streams.values()) or 1
-        return [
-            (s.value, self.streams[s.value], self.streams[s.value] / total)
-            for s in Stream
-            if self.streams.get(s.value)
-        ]
+    def stream_bar(self) -> Bar:
+        return _bar(
+            {s.value: self.streams[s.value] for s in Stream if self.streams.get(s.value)}, STREAM_COLOURS
+        )
+
+    @property
+    def where(self) -> str:
+        parts = [f"{b} {n}" for b, n in self.top_boroughs]
+        return " · ".join(parts + ([f"other {self.other_boroughs}"] if self.other_boroughs else []))
+
+    @property
+    def group_text(self) -> str:
+        return " · ".join(
+            f"{g.label} {share * 100:.0f}%" for g, share, n in self.groups.rows if n and share is not None
+        )
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A stacked bar: (x, width, colour) segments out of 100, and its text."""
+
+    segments: list[tuple[float, float, str]]
+    text: str
+
+
+def _bar(counts: dict[str, int], colours: dict[str, str]) -> Bar:
+    total = sum(counts.values()) or 1
+    segments, x = [], 0.0
+    for name, n in counts.items():
+        width = 100 * n / total
+        segments.append((round(x, 1), round(width, 1), colours.get(name, "#d8dde0")))
+        x += width
+    return Bar(segments, " · ".join(f"{name.replace('_', ' ')} {n}" for name, n in counts.items()))
 
 
 @dataclass
@@ -102,21 +130,117 @@ class Board:
     empty_hidden: int
 
 
-def _members_by(session: Session, theme_ids: list[int], key) -> dict[int, dict[str, int]]:
-    rows = session.exec(
-        select(ThemeMember.theme_id, key, func.count())
+def _breakdowns(session: Session, theme_ids: list[int], out: _Aggregates) -> None:
+    """Authors' role, borough and stream per theme: one GROUP BY over every member, folded here."""
+    role = func.coalesce(Participant.role, Contribution.source_role)
+    borough = func.coalesce(Participant.borough, Contribution.source_borough)
+    found = session.exec(
+        select(ThemeMember.theme_id, role, borough, Contribution.stream, func.count())
         .join(Contribution, col(Contribution.id) == ThemeMember.contribution_id)
         .outerjoin(Participant, col(Participant.id) == Contribution.author_id)
         .where(
             col(ThemeMember.theme_id).in_(theme_ids), ThemeMember.rank == MemberRank.PRIMARY, shown_clause()
         )
-        .group_by(col(ThemeMember.theme_id), key)
+        .group_by(col(ThemeMember.theme_id), role, borough, col(Contribution.stream))
     ).all()
-    out: dict[int, dict[str, int]] = {}
-    for theme_id, value, n in rows:
-        name = getattr(value, "value", value) or "unknown"
-        out.setdefault(theme_id, {})[str(name)] = int(n)
+    for theme_id, who, where, stream, n in found:
+        for table, value in ((out.roles, who), (out.boroughs, where), (out.streams, stream)):
+            counts = table.setdefault(theme_id, {})
+            name = str(getattr(value, "value", value) or "unknown")
+            counts[name] = counts.get(name, 0) + int(n)
+
+
+@dataclass
+class _Aggregates:
+    """Everything the board counts, per theme id, for every theme of a workshop."""
+
+    support: dict[int, tuple[int, int, int]]
+    roles: dict[int, dict[str, int]]
+    boroughs: dict[int, dict[str, int]]
+    streams: dict[int, dict[str, int]]
+    groups: dict[int, consensus.GroupShares]
+    foundations: dict[int, int]
+
+
+_CACHE: dict[tuple[str, int], tuple[tuple, _Aggregates]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _fingerprint(session: Session, workshop_id: int) -> tuple:
+    """Cheap aggregates that change whenever anything the board counts changes: votes, contributions,
+    theme memberships, themes, foundation links and participants' roles and boroughs."""
+    queries = [
+        select(func.count(), func.max(Vote.id), func.max(Vote.updated_at)),
+        select(
+            func.count(),
+            func.max(Contribution.id),
+            func.max(Contribution.updated_at),
+            func.max(Contribution.moderated_at),
+            func.max(Contribution.withdrawn_at),
+            func.sum(Contribution.agree_count),
+            func.sum(Contribution.disagree_count),
+        ).where(Contribution.workshop_id == workshop_id),
+        select(func.count(), func.max(ThemeMember.id)),
+        select(func.count(), func.sum(Theme.version), func.max(Theme.updated_at)).where(
+            Theme.workshop_id == workshop_id
+        ),
+        select(func.count(), func.max(FoundationTheme.id)),
+    ]
+    marks = tuple(tuple(session.exec(q).one()) for q in queries)  # type: ignore[call-overload]
+    people = hash(tuple(session.exec(select(Participant.id, Participant.role, Participant.borough)).all()))
+    return (*marks, people)
+
+
+def _aggregates(session: Session, *, workshop_id: int) -> _Aggregates:
+    """Counts for every theme of the workshop, from a per-process cache while nothing counted changed."""
+    key = _fingerprint(session, workshop_id)
+    slot = (str(session.get_bind().url), workshop_id)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(slot)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    ids = list(session.exec(select(Theme.id).where(Theme.workshop_id == workshop_id)))
+    fresh = _compute(session, ids)
+    with _CACHE_LOCK:
+        _CACHE[slot] = (key, fresh)
+    return fresh
+
+
+def _compute(session: Session, ids: list[int]) -> _Aggregates:
+    out = _Aggregates({}, {}, {}, {}, {}, {})
+    if not ids:
+        return out
+    for theme_id, size, agree, disagree in session.exec(
+        select(
+            ThemeMember.theme_id,
+            func.count(),
+            func.coalesce(func.sum(Contribution.agree_count), 0),
+            func.coalesce(func.sum(Contribution.disagree_count), 0),
+        )
+        .join(Contribution, col(Contribution.id) == ThemeMember.contribution_id)
+        .where(col(ThemeMember.theme_id).in_(ids), ThemeMember.rank == MemberRank.PRIMARY, shown_clause())
+        .group_by(col(ThemeMember.theme_id))
+    ):
+        out.support[theme_id] = (int(size), int(agree), int(disagree))
+    _breakdowns(session, ids, out)
+    out.groups = consensus.by_theme(session, theme_ids=ids)
+    for theme_id, n in session.exec(
+        select(FoundationTheme.theme_id, func.count())
+        .where(col(FoundationTheme.theme_id).in_(ids))
+        .group_by(col(FoundationTheme.theme_id))
+    ):
+        out.foundations[theme_id] = int(n)
     return out
+
+
+def _fill(rows: dict[int, BoardRow], found: _Aggregates) -> None:
+    for theme_id, row in rows.items():
+        row.size, row.agree, row.disagree = found.support.get(theme_id, (0, 0, 0))
+        row.roles = found.roles.get(theme_id, {})
+        row.boroughs = found.boroughs.get(theme_id, {})
+        row.streams = found.streams.get(theme_id, {})
+        row.groups = found.groups.get(theme_id) or consensus.GroupShares()
+        row.foundations = found.foundations.get(theme_id, 0)
 
 
 def board(session: Session, *, workshop_id: int, show: str = "", sort: str = "size", q: str = "") -> Board:
@@ -137,41 +261,12 @@ def board(session: Session, *, workshop_id: int, show: str = "", sort: str = "si
     if q.strip():
         query = query.where(func.lower(Theme.label).contains(q.strip().lower()))
     found = list(session.exec(query))
-    ids = [t.id for t in found]
     rows = {
         t.id: BoardRow(theme=t, found_in_latest=latest is not None and t.last_run_id == latest.id)
         for t in found
     }
-    if ids:
-        for theme_id, size, agree, disagree in session.exec(
-            select(
-                ThemeMember.theme_id,
-                func.count(),
-                func.coalesce(func.sum(Contribution.agree_count), 0),
-                func.coalesce(func.sum(Contribution.disagree_count), 0),
-            )
-            .join(Contribution, col(Contribution.id) == ThemeMember.contribution_id)
-            .where(col(ThemeMember.theme_id).in_(ids), ThemeMember.rank == MemberRank.PRIMARY, shown_clause())
-            .group_by(col(ThemeMember.theme_id))
-        ):
-            row = rows[theme_id]
-            row.size, row.agree, row.disagree = int(size), int(agree), int(disagree)
-        role = func.coalesce(Participant.role, Contribution.source_role)
-        borough = func.coalesce(Participant.borough, Contribution.source_borough)
-        for theme_id, counts in _members_by(session, ids, role).items():
-            rows[theme_id].roles = counts
-        for theme_id, counts in _members_by(session, ids, borough).items():
-            rows[theme_id].boroughs = counts
-        for theme_id, counts in _members_by(session, ids, Contribution.stream).items():
-            rows[theme_id].streams = counts
-        for theme_id, shares in consensus.by_theme(session, theme_ids=ids).items():
-            rows[theme_id].groups = shares
-        for theme_id, n in session.exec(
-            select(FoundationTheme.theme_id, func.count())
-            .where(col(FoundationTheme.theme_id).in_(ids))
-            .group_by(col(FoundationTheme.theme_id))
-        ):
-            rows[theme_id].foundations = int(n)
+    if rows:
+        _fill(rows, _aggregates(session, workshop_id=workshop_id))
     listed = list(rows.values())
     if show == "consensus":
         listed = [r for r in listed if r.verdict == consensus.Verdict.CONSENSUS]
