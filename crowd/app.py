@@ -215,7 +215,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     )
     app.state.settings = settings
     app.state.db = db
-    app.state.templates = make_templates()
+    app.state.templates = make_templates(auto_reload=settings.environment == "development")
     app.state.limiter = make_limiter(settings)
     return app
 

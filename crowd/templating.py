@@ -33,8 +33,10 @@ def _pct(value: float) -> str:
     return f"{value * 100:.0f}%"
 
 
-def make_templates() -> Jinja2Templates:
+def make_templates(*, auto_reload: bool = True) -> Jinja2Templates:
+    """Templates; `auto_reload` re-reads changed files (development): off, no file is checked per render."""
     env = Environment(
+        auto_reload=auto_reload,
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=select_autoescape(["html", "xml"], default=True),
         trim_blocks=True,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from crowd.models import Contribution, ContributionStatus, Vote, VoteChoice, Workshop
@@ -44,50 +45,99 @@ def parse_choice(raw: str) -> VoteChoice:
         raise DomainError("Choose agree, disagree or pass.", field="choice") from None
 
 
-def cast_vote(session: Session, *, participant_id: int, contribution_id: int, choice: VoteChoice) -> Tally:
-    """Record or change a vote and return the item's new tally."""
-    locked = session.exec(  # type: ignore[call-overload]
-        update(Contribution)
-        .where(
-            col(Contribution.id) == contribution_id,
-            col(Contribution.status) != ContributionStatus.HIDDEN,
-            col(Contribution.withdrawn_at).is_(None),
-        )
-        .values(agree_count=Contribution.agree_count)
+_LOCK_TARGET = (
+    select(
+        Contribution.agree_count,
+        Contribution.disagree_count,
+        Contribution.pass_count,
+        Workshop.status,
+        Workshop.opens_at,
+        Workshop.closes_at,
     )
-    if locked.rowcount != 1:
+    .join(Workshop, col(Workshop.id) == Contribution.workshop_id)
+    .where(
+        col(Contribution.id) == bindparam("contribution_id"),
+        col(Contribution.status) != ContributionStatus.HIDDEN,
+        col(Contribution.withdrawn_at).is_(None),
+    )
+    .with_for_update(of=Contribution)  # type: ignore[arg-type]
+)
+_PREVIOUS = select(Vote.id, Vote.choice).where(
+    col(Vote.participant_id) == bindparam("participant_id"),
+    col(Vote.contribution_id) == bindparam("contribution_id"),
+)
+_INSERT = insert(Vote)
+_CHANGE = (
+    update(Vote)
+    .where(col(Vote.id) == bindparam("vote_id"))
+    .values(choice=bindparam("choice"), updated_at=bindparam("now"))
+)
+_MOVE_COUNTS = (
+    update(Contribution)
+    .where(col(Contribution.id) == bindparam("contribution_id"))
+    .values(
+        agree_count=Contribution.agree_count + bindparam("d_agree"),
+        disagree_count=Contribution.disagree_count + bindparam("d_disagree"),
+        pass_count=Contribution.pass_count + bindparam("d_pass"),
+        support=bindparam("support"),
+    )
+)
+
+
+def cast_vote(session: Session, *, participant_id: int, contribution_id: int, choice: VoteChoice) -> Tally:
+    """Record or change a vote and return the item's new tally.
+
+    The hot path of a busy workshop, so it runs four prepared statements on the session's connection:
+    lock the item (FOR UPDATE on PostgreSQL; SQLite writers are already one at a time) reading its
+    counts and workshop, read the participant's previous vote, write the vote, move the counts.
+    """
+    connection = session.connection()
+    target = connection.execute(_LOCK_TARGET, {"contribution_id": contribution_id}).first()
+    if target is None:
         raise NotFound("That idea or comment is not available for voting.")
-    contribution = session.get(Contribution, contribution_id)
-    assert contribution is not None
-    workshop = session.get(Workshop, contribution.workshop_id)
-    assert workshop is not None
-    require_open(workshop)
-    vote = session.exec(
-        select(Vote).where(Vote.participant_id == participant_id, Vote.contribution_id == contribution_id)
-    ).first()
-    deltas = {name: 0 for name in COUNT_COLUMN.values()}
-    if vote is None:
-        session.add(Vote(participant_id=participant_id, contribution_id=contribution_id, choice=choice))
-        deltas[COUNT_COLUMN[choice]] += 1
-    elif vote.choice != choice:
-        deltas[COUNT_COLUMN[vote.choice]] -= 1
-        deltas[COUNT_COLUMN[choice]] += 1
-        vote.choice, vote.updated_at = choice, utcnow()
-        session.add(vote)
-    if any(deltas.values()):
-        values = {name: getattr(Contribution, name) + delta for name, delta in deltas.items() if delta}
-        session.exec(update(Contribution).where(col(Contribution.id) == contribution_id).values(**values))  # type: ignore[call-overload]
-        session.refresh(contribution)
-        contribution.support = wilson_lower_bound(contribution.agree_count, contribution.disagree_count)
-        session.add(contribution)
-    session.flush()
+    agree, disagree, passed, status, opens_at, closes_at = target
+    require_open(Workshop(slug="", title="", status=status, opens_at=opens_at, closes_at=closes_at))
+    counts = {VoteChoice.AGREE: agree, VoteChoice.DISAGREE: disagree, VoteChoice.PASS: passed}
+    keys = {"participant_id": participant_id, "contribution_id": contribution_id}
+    previous = connection.execute(_PREVIOUS, keys).first()
+    old = VoteChoice(previous.choice) if previous is not None else None
+    if old == choice:
+        return Tally(contribution_id, agree, disagree, passed, choice)
+    now = utcnow()
+    if previous is None:
+        connection.execute(_INSERT, {**keys, "choice": choice, "created_at": now, "updated_at": now})
+    else:
+        connection.execute(_CHANGE, {"vote_id": previous.id, "choice": choice, "now": now})
+        counts[old] -= 1
+        _forget(session, Vote, previous.id)
+    counts[choice] += 1
+    delta = {c: (1 if c == choice else -1 if c == old else 0) for c in VoteChoice}
+    support = wilson_lower_bound(counts[VoteChoice.AGREE], counts[VoteChoice.DISAGREE])
+    connection.execute(
+        _MOVE_COUNTS,
+        {
+            "contribution_id": contribution_id,
+            "d_agree": delta[VoteChoice.AGREE],
+            "d_disagree": delta[VoteChoice.DISAGREE],
+            "d_pass": delta[VoteChoice.PASS],
+            "support": support,
+        },
+    )
+    _forget(session, Contribution, contribution_id)
     return Tally(
         contribution_id,
-        contribution.agree_count,
-        contribution.disagree_count,
-        contribution.pass_count,
+        counts[VoteChoice.AGREE],
+        counts[VoteChoice.DISAGREE],
+        counts[VoteChoice.PASS],
         choice,
     )
+
+
+def _forget(session: Session, model: type, ident: int) -> None:
+    """Expire a row this session already holds, so a caller reading it next sees the new values."""
+    held = session.identity_map.get(identity_key(model, ident))
+    if held is not None:
+        session.expire(held)
 
 
 def my_votes(session: Session, *, participant_id: int, contribution_ids: list[int]) -> dict[int, VoteChoice]:

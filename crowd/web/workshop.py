@@ -181,10 +181,11 @@ def vote(request: Request) -> Response:
         tally = votes.cast_vote(
             session, participant_id=request.state.user.id, contribution_id=contribution_id, choice=choice
         )
-        contribution = session.get(Contribution, contribution_id)
-        workshop_slug = workshops.slug_of(session, contribution.workshop_id)
     if is_htmx(request):
         return render(request, "partials/vote_widget.html", {"tally": tally, "open": True})
+    with request.app.state.db.read() as session:
+        contribution = session.get(Contribution, contribution_id)
+        workshop_slug = workshops.slug_of(session, contribution.workshop_id)
     flash(request, "Your vote is recorded.")
     target = contribution.parent_id or contribution.id
     return RedirectResponse(f"/w/{workshop_slug}/ideas/{target}#c{contribution.id}", status_code=303)
