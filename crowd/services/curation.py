@@ -244,7 +244,7 @@ def merge(
     for source in sources:
         source.status = ThemeStatus.MERGED
         source.merged_into_id = target_id
-        source.provenance = [*source.provenance, _event("merged_into", run_id, into_theme_id=target_id)]
+        source.provenance = [*source.provenance, _event("merged_away", run_id, into_theme_id=target_id)]
     target.keywords = list(dict.fromkeys([*target.keywords, *(k for s in sources for k in s.keywords[:3])]))[
         :12
     ]
@@ -396,7 +396,7 @@ def _split(
     new_ids = [t.id for t in made]
     if retire:
         theme.status = ThemeStatus.SPLIT
-    theme.provenance = [*theme.provenance, {**_event("split_into", run_id), "into_theme_ids": new_ids}]
+    theme.provenance = [*theme.provenance, {**_event("split_up", run_id), "into_theme_ids": new_ids}]
     _finish(session, [theme, *made])
     curation_log.record(
         session,
