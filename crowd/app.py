@@ -24,6 +24,7 @@ from crowd.web import declaration as declaration_web
 from crowd.web import declaration_drafts as drafts_web
 from crowd.web import foundations as foundations_web
 from crowd.web import signatories as signatories_web
+from crowd.web import exports as exports_web
 from crowd.web import imports as imports_web
 from crowd.web import live as live_web
 from crowd.web import themes as themes_web
@@ -142,6 +143,15 @@ ROUTES = [
     Route("/w/{slug}/opinions/runs", opinions_web.start_run, methods=POST),
     Route("/w/{slug}/opinions/runs/{run_id:int}", opinions_web.run_status, methods=GET),
     Route("/w/{slug}/opinions/pin", opinions_web.pin, methods=POST),
+    # exports
+    Route("/exports", exports_web.exports_page, methods=GET),
+    Route("/exports/poster", exports_web.download_poster, methods=POST),
+    Route("/exports/document", exports_web.download_document, methods=POST),
+    Route("/exports/data", exports_web.download_data, methods=POST),
+    Route("/exports/report", exports_web.report_page, methods=GET),
+    Route("/exports/report", exports_web.download_report, methods=POST),
+    Route("/exports/draft-poster", exports_web.draft_poster, methods=GET),
+    Route("/exports/posters/{number:int}.{fmt}", exports_web.public_poster, methods=GET),
 ]
 
 
