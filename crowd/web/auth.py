@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -43,7 +45,7 @@ def verify(request: Request) -> Response:
         return render(request, "auth/link_problem.html", {"message": error.message}, status_code=400)
     sign_in(request, participant)
     if not participant.has_profile:
-        return RedirectResponse(f"/profile?next={next_url}", status_code=303)
+        return RedirectResponse(f"/profile?next={quote(next_url)}", status_code=303)
     flash(request, "You are signed in.")
     return RedirectResponse(next_url, status_code=303)
 

@@ -154,3 +154,12 @@ def test_session_cookie_is_secure_httponly_and_samesite_lax_when_configured(sett
 def test_session_cookie_is_httponly_even_in_development(client):
     cookie = client.get("/auth/sign-in").headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
+
+
+def test_a_new_participant_returns_to_a_filtered_page_after_the_profile(client, db, open_workshop):
+    workshop, _ = open_workshop
+    target = f"/w/{workshop.slug}?sort=supported&q=care"
+    ask_for_link(client, "new@example.org", next_url=target)
+    response = client.get(latest_link(db, "new@example.org"), follow_redirects=False)
+    form = client.get(response.headers["location"]).text
+    assert f'name="next" value="{target.replace("&", "&amp;")}"' in form
