@@ -130,23 +130,42 @@ class Board:
     empty_hidden: int
 
 
+def _role_name(role: object, source_role: str | None) -> str:
+    if role is not None:
+        return str(getattr(role, "value", role))
+    if not source_role:
+        return "unknown"
+    return source_role if source_role in ROLE_ORDER else "other"
+
+
 def _breakdowns(session: Session, theme_ids: list[int], out: _Aggregates) -> None:
-    """Authors' role, borough and stream per theme: one GROUP BY over every member, folded here."""
-    role = func.coalesce(Participant.role, Contribution.source_role)
-    borough = func.coalesce(Participant.borough, Contribution.source_borough)
+    """Authors' role, borough and stream per theme: one GROUP BY over every member, folded here (the
+    participant's role and borough, else those recorded on an imported note)."""
+    keys = (
+        col(ThemeMember.theme_id),
+        col(Participant.role),
+        col(Contribution.source_role),
+        col(Participant.borough),
+        col(Contribution.source_borough),
+        col(Contribution.stream),
+    )
     found = session.exec(
-        select(ThemeMember.theme_id, role, borough, Contribution.stream, func.count())
+        select(*keys, func.count())
         .join(Contribution, col(Contribution.id) == ThemeMember.contribution_id)
         .outerjoin(Participant, col(Participant.id) == Contribution.author_id)
         .where(
             col(ThemeMember.theme_id).in_(theme_ids), ThemeMember.rank == MemberRank.PRIMARY, shown_clause()
         )
-        .group_by(col(ThemeMember.theme_id), role, borough, col(Contribution.stream))
+        .group_by(*keys)
     ).all()
-    for theme_id, who, where, stream, n in found:
-        for table, value in ((out.roles, who), (out.boroughs, where), (out.streams, stream)):
+    for theme_id, role, source_role, borough, source_borough, stream, n in found:
+        values = (
+            (out.roles, _role_name(role, source_role)),
+            (out.boroughs, borough or source_borough or "unknown"),
+            (out.streams, str(getattr(stream, "value", stream))),
+        )
+        for table, name in values:
             counts = table.setdefault(theme_id, {})
-            name = str(getattr(value, "value", value) or "unknown")
             counts[name] = counts.get(name, 0) + int(n)
 
 

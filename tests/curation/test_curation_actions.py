@@ -306,3 +306,30 @@ def test_hidden_contributions_drop_out_of_theme_sizes(db, themed: Themed):
             if r.theme.id == gp.id
         )
     assert row.size == 11
+
+
+def test_imported_notes_count_on_the_board_by_their_recorded_role_borough_and_stream(db, themed: Themed):
+    from crowd.models import Contribution, ContributionKind, Stream
+    from crowd.services import curation_board
+
+    gp = themed.theme_of(db, "gp")
+    with db.write() as session:
+        note = Contribution(
+            workshop_id=themed.workshop.id,
+            kind=ContributionKind.NOTE,
+            stream=Stream.FOCUS_GROUP,
+            text="Focus group: nobody could get a GP appointment.",
+            source_role="carer",
+            source_borough="Brent",
+        )
+        session.add(note)
+        session.flush()
+        session.add(ThemeMember(theme_id=gp.id, contribution_id=note.id, source=MemberSource.MODERATOR))
+    with db.read() as session:
+        row = next(
+            r
+            for r in curation_board.board(session, workshop_id=themed.workshop.id).rows
+            if r.theme.id == gp.id
+        )
+    assert row.size == 13
+    assert row.roles["carer"] == 5 and row.boroughs["Brent"] == 1 and row.streams["focus_group"] == 1
