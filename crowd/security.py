@@ -193,10 +193,7 @@ class CSRFMiddleware:
                 await _plain(send, 413, "That upload is too large (the limit is 60 MB).")
                 return
 
-        async def replay() -> Message:
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        request = Request(scope, replay)
+        request = Request(scope, _replay(body, receive))
         try:
             form = await request.form(max_files=20, max_fields=2000)
         except Exception:
@@ -210,10 +207,26 @@ class CSRFMiddleware:
             message = (
                 "Your form has expired or came from another site. Go back, reload the page and try again."
             )
-            await error_page(request, 403, "This form could not be sent", message)(scope, replay, send)
+            await error_page(request, 403, "This form could not be sent", message)(
+                scope, _replay(body, receive), send
+            )
             return
         scope.setdefault("state", {})["form"] = form
-        await self.app(scope, replay, send)
+        await self.app(scope, _replay(body, receive), send)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands over the buffered body once, then the client's own messages (disconnect)."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
 
 
 def _first_field(form: FormData, body: bytes, request: Request) -> str:

@@ -27,7 +27,7 @@ from crowd.services.masking import MaskResult, mask_personal_data
 from crowd.services.workshops import require_open
 
 MAX_LENGTH = 2000
-HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>|<!--|javascript:", re.IGNORECASE)
+HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>|<!--|javascript:", re.IGNORECASE)
 PAGE_SIZE = 20
 MANY_FLAGS = 3  # flags that mark a contribution FLAGGED for the moderation queue
 

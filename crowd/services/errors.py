@@ -20,6 +20,12 @@ class Forbidden(DomainError):
     status_code = 403
 
 
+class Unavailable(DomainError):
+    """Something the app depends on (the mail server, say) is not answering; nothing was stored."""
+
+    status_code = 503
+
+
 class Conflict(DomainError):
     status_code = 409
 

@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from sqlmodel import Session, col, select
 
 from crowd.models import OutboxMessage
+from crowd.services.errors import Unavailable
 from crowd.settings import Settings
 
 log = logging.getLogger("crowd.mail")
@@ -18,7 +19,11 @@ def send_mail(session: Session, *, settings: Settings, to: str, subject: str, bo
     """Store the message in the outbox and deliver it by SMTP, or print it when no SMTP is set."""
     message = OutboxMessage(to=to, subject=subject, body=body)
     if settings.smtp_host:
-        _deliver(settings, to=to, subject=subject, body=body)
+        try:
+            _deliver(settings, to=to, subject=subject, body=body)
+        except (OSError, smtplib.SMTPException) as error:
+            log.error("Could not send mail to %s: %s", to, error)
+            raise Unavailable("We could not send the email just now. Try again in a few minutes.") from error
         message.delivered = True
     else:
         log.warning("Mail to %s: %s\n%s", to, subject, body)

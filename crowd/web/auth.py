@@ -29,7 +29,7 @@ def request_link(request: Request) -> Response:
             auth.request_link(session, settings=request.app.state.settings, email=email, next_url=next_url)
     except DomainError as error:
         context = {"next": next_url, "email": email, "errors": {"email": error.message}}
-        return render(request, "auth/sign_in.html", context, status_code=400)
+        return render(request, "auth/sign_in.html", context, status_code=error.status_code)
     return render(request, "auth/check_email.html", {"email": email.strip().lower()})
 
 

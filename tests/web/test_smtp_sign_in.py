@@ -68,3 +68,23 @@ def test_sign_in_link_arrives_by_smtp_and_signs_the_person_in(settings, db, smtp
     with db.read() as session:
         assert session.exec(select(OutboxMessage)).one().delivered is True
     app.state.db.dispose()
+
+
+def test_mail_server_down_gives_a_clear_message_and_stores_no_link(app, client, db):
+    from sqlmodel import func, select
+
+    from crowd.models import LoginToken
+    from tests.conftest import csrf_of
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead_port = probe.getsockname()[1]
+    app.state.settings = app.state.settings.__class__(
+        **{**app.state.settings.__dict__, "smtp_host": "127.0.0.1", "smtp_port": dead_port}
+    )
+    page = client.get("/auth/sign-in")
+    response = client.post("/auth/sign-in", data={"email": "ann@example.org", "csrf_token": csrf_of(page.text)})
+    assert response.status_code == 503
+    assert "could not send the email" in response.text
+    with db.read() as session:
+        assert session.exec(select(func.count()).select_from(LoginToken)).one() == 0
