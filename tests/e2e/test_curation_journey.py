@@ -176,6 +176,11 @@ def test_moderator_curates_themes_and_the_curation_survives_a_rerun(page: Page, 
     for part in parts:
         expect(board.locator(f"#board-theme-{part}")).to_be_visible()
     screenshot(page, "curation-07-after-rerun")
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.reload()
+    expect(page.locator(f"#board-theme-{carers}")).to_contain_text("Support for unpaid carers")
+    screenshot(page, "curation-07b-board-360px")
+    page.set_viewport_size({"width": 1280, "height": 900})
     with db.read() as session:
         assert session.get(Theme, carers).label == "Support for unpaid carers"
         assert len(session.exec(select(Evidence)).all()) == 2
