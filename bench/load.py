@@ -228,12 +228,14 @@ class Ledger:
     comments: list[str] = field(default_factory=list)
     votes: dict[tuple[int, int], str] = field(default_factory=dict)  # last acknowledged choice
 
-    def note(self, route: str, started: float, response: httpx.Response | None, ok: tuple[int, ...]) -> bool:
+    def note(
+        self, route: str, started: float, response: httpx.Response | None, ok: tuple[int, ...], why: str = ""
+    ) -> bool:
         self.timings[route].append((time.perf_counter() - started) * 1000)
         if response is None or response.status_code not in ok:
             self.errors[route] += 1
             if len(self.error_samples) < 10:
-                status = "transport error" if response is None else response.status_code
+                status = why if response is None else response.status_code
                 self.error_samples.append(f"{route}: {status}")
             return False
         return True
@@ -243,8 +245,8 @@ async def request(ledger: Ledger, client, route: str, method: str, url: str, ok=
     started = time.perf_counter()
     try:
         response = await client.request(method, url, **kwargs)
-    except httpx.HTTPError:
-        ledger.note(route, started, None, ok)
+    except httpx.HTTPError as error:
+        ledger.note(route, started, None, ok, why=type(error).__name__)
         return None
     return response if ledger.note(route, started, response, ok) else None
 
@@ -258,7 +260,9 @@ async def participant(
 ):
     rng = random.Random(args.seed * 100_003 + n)
     await asyncio.sleep(max(0.0, start_at - time.monotonic()))
-    limits = httpx.Limits(max_connections=2, max_keepalive_connections=1)
+    # a new connection per request, as a browser after a pause: uvicorn closes idle keep-alive
+    # connections after 5 s, and reusing one it has just closed fails on the client's side
+    limits = httpx.Limits(max_connections=2, max_keepalive_connections=0)
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
         signed = await request(ledger, client, "GET /auth/verify", "GET", link, ok=(303,))
         if signed is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -78,7 +79,17 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return error_page(request, 500, message="Try again later. What you sent may not have been saved.")
 
 
+async def unusable_value(request: Request, exc: Exception) -> Response:
+    """A value the database cannot hold (a number past 64 bits, a NUL byte on PostgreSQL): refused, and the
+    write transaction that met it rolled back, so nothing is stored."""
+    return error_page(
+        request, 400, message="Something you sent is out of range or not valid. Check it and try again."
+    )
+
+
 HANDLERS = {
+    OverflowError: unusable_value,
+    DataError: unusable_value,
     DomainError: domain_error,
     AccessDenied: access_denied,
     RateLimited: rate_limited,
