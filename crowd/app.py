@@ -20,6 +20,7 @@ from crowd.settings import Settings
 from crowd.templating import STATIC, make_templates
 from crowd.web import activity, admin, auth, errors, manage, privacy, workshop
 from crowd.web import opinions as opinions_web
+from crowd.web import curation as curation_web
 from crowd.web import declaration as declaration_web
 from crowd.web import declaration_drafts as drafts_web
 from crowd.web import foundations as foundations_web
@@ -138,6 +139,20 @@ ROUTES = [
     Route("/manage/workshops/{workshop_id:int}/themes/runs", themes_web.start_run, methods=POST),
     Route("/manage/workshops/{workshop_id:int}/themes/runs/{run_id:int}", themes_web.run_page, methods=GET),
     Route("/manage/themes/{theme_id:int}", themes_web.theme_page, methods=GET),
+    # curation
+    Route("/manage/workshops/{workshop_id:int}/themes/board", curation_web.board, methods=GET),
+    Route("/manage/workshops/{workshop_id:int}/themes/merge", curation_web.merge, methods=POST),
+    Route("/manage/themes/{theme_id:int}/curate", curation_web.theme_workspace, methods=GET),
+    Route("/manage/themes/{theme_id:int}/rename", curation_web.rename, methods=POST),
+    Route("/manage/themes/{theme_id:int}/marks", curation_web.marks, methods=POST),
+    Route("/manage/themes/{theme_id:int}/split", curation_web.split, methods=POST),
+    Route("/manage/themes/{theme_id:int}/move", curation_web.move, methods=POST),
+    Route("/manage/themes/{theme_id:int}/pin", curation_web.pin, methods=POST),
+    Route("/manage/themes/{theme_id:int}/group", curation_web.group, methods=POST),
+    Route("/manage/themes/{theme_id:int}/promote", curation_web.promote, methods=POST),
+    Route("/manage/candidates/{candidate_id:int}/promote", curation_web.promote_candidate, methods=POST),
+    Route("/manage/curation/{action_id:int}/undo", curation_web.undo, methods=POST),
+    Route("/foundations/{foundation_id:int}/themes", curation_web.foundation_themes, methods=GET),
     # opinions
     Route("/w/{slug}/opinions", opinions_web.opinion_map, methods=GET),
     Route("/w/{slug}/opinions/runs", opinions_web.start_run, methods=POST),
