@@ -10,7 +10,8 @@ start_services
 trap stop_services EXIT
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 set +e
-.venv/bin/python -m pytest "$@"
+# two workers (this machine has 2 cores); each test file runs whole on one worker
+.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@"
 status=$?
 set -e
 exit $status

@@ -32,7 +32,7 @@ def seed(live_server, seed_workshop) -> list[int]:
     with database.write() as session:
         people = {}
         for email, access, name, consent in [
-            ("mod@example.org", Access.MODERATOR, "Mo Moderator", False),
+            ("declaration-mod@example.org", Access.MODERATOR, "Mo Moderator", False),
             ("lead@example.org", Access.LEAD, "Lee Lead", False),
             ("director@example.org", Access.PARTICIPANT, "Dee Director", False),
             ("quoted@example.org", Access.PARTICIPANT, "Quin Quoted", True),
@@ -90,7 +90,7 @@ def test_declaration_from_draft_to_benchmark(browser: Browser, live_server, seed
     base = live_server.url
 
     # a moderator drafts a foundation, its evidence and an outcome from the suggestion
-    mod = sign_in(browser, live_server, "mod@example.org")
+    mod = sign_in(browser, live_server, "declaration-mod@example.org")
     visit(mod, f"{base}/foundations")
     mod.get_by_label("Title").fill("Get Personal")
     mod.get_by_label("Statement").fill("We must know the person in front of us.")
