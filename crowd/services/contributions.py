@@ -92,6 +92,37 @@ class Posted:
     masking: MaskResult = field(default_factory=lambda: MaskResult("", ()))
 
 
+def _save_post(
+    session: Session,
+    *,
+    workshop: Workshop,
+    author: Participant,
+    text: str,
+    kind: ContributionKind,
+    section_id: int | None,
+    parent_id: int | None = None,
+) -> Posted:
+    """Store an online idea or comment, masked, with its author's role and borough at posting time."""
+    _refuse_repeat(session, workshop_id=workshop.id, author_id=author.id, text=text)
+    masking = mask_personal_data(text)
+    post = Contribution(
+        workshop_id=workshop.id,
+        section_id=section_id,
+        parent_id=parent_id,
+        author_id=author.id,
+        kind=kind,
+        stream=Stream.ONLINE,
+        text=masking.text,
+        masked=",".join(masking.kinds),
+        source_role=author.role.value if author.role else None,
+        source_borough=author.borough,
+    )
+    session.add(post)
+    session.flush()
+    embeddings.contribution_posted(session)  # the theme worker embeds it and puts it in its nearest theme
+    return Posted(post, masking)
+
+
 def post_idea(
     session: Session, *, workshop: Workshop, section_id: int | None, author: Participant, text: str
 ) -> Posted:
@@ -100,23 +131,14 @@ def post_idea(
     section = session.get(Section, section_id) if section_id else None
     if section is None or section.workshop_id != workshop.id:
         raise DomainError("Choose which part of the draft your idea is about.", field="section_id")
-    _refuse_repeat(session, workshop_id=workshop.id, author_id=author.id, text=text)
-    masking = mask_personal_data(text)
-    idea = Contribution(
-        workshop_id=workshop.id,
-        section_id=section.id,
-        author_id=author.id,
+    return _save_post(
+        session,
+        workshop=workshop,
+        author=author,
+        text=text,
         kind=ContributionKind.IDEA,
-        stream=Stream.ONLINE,
-        text=masking.text,
-        masked=",".join(masking.kinds),
-        source_role=author.role.value if author.role else None,
-        source_borough=author.borough,
+        section_id=section.id,
     )
-    session.add(idea)
-    session.flush()
-    embeddings.contribution_posted(session)  # the theme worker embeds it and puts it in its nearest theme
-    return Posted(idea, masking)
 
 
 def post_comment(
@@ -129,29 +151,20 @@ def post_comment(
         raise NotFound("The idea you are replying to is not available.")
     if parent.kind != ContributionKind.IDEA:
         parent = session.get(Contribution, parent.parent_id) if parent.parent_id else parent
-    _refuse_repeat(session, workshop_id=workshop.id, author_id=author.id, text=text)
-    masking = mask_personal_data(text)
-    comment = Contribution(
-        workshop_id=workshop.id,
-        section_id=parent.section_id,
-        parent_id=parent.id,
-        author_id=author.id,
-        kind=ContributionKind.COMMENT,
-        stream=Stream.ONLINE,
-        text=masking.text,
-        masked=",".join(masking.kinds),
-        source_role=author.role.value if author.role else None,
-        source_borough=author.borough,
-    )
-    session.add(comment)
     session.exec(  # type: ignore[call-overload]
         update(Contribution)
         .where(col(Contribution.id) == parent.id)
         .values(comment_count=Contribution.comment_count + 1)
     )
-    session.flush()
-    embeddings.contribution_posted(session)
-    return Posted(comment, masking)
+    return _save_post(
+        session,
+        workshop=workshop,
+        author=author,
+        text=text,
+        kind=ContributionKind.COMMENT,
+        section_id=parent.section_id,
+        parent_id=parent.id,
+    )
 
 
 def _own(session: Session, *, contribution_id: int, author_id: int) -> tuple[Contribution, Workshop]:
