@@ -43,7 +43,9 @@ def check(response, before: dict[str, int], db) -> dict[str, int]:
     return after
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the refusal logic is the app's, not the database's
+@pytest.mark.parametrize(
+    "database_url", ["sqlite"], indirect=True
+)  # the refusal logic is the app's, not the database's
 @pytest.mark.parametrize(("path", "endpoint"), ROUTES, ids=[path for path, _ in ROUTES])
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
