@@ -18,16 +18,16 @@ from crowd.db import Database
 from crowd.security import PUBLIC, CSRFMiddleware, SecurityHeadersMiddleware, guard, make_limiter
 from crowd.settings import Settings
 from crowd.templating import STATIC, make_templates
-from crowd.web import activity, admin, auth, errors, manage, privacy, workshop
-from crowd.web import opinions as opinions_web
+from crowd.web import activity, admin, auth, errors, hub, manage, moderation, privacy, workshop
 from crowd.web import curation as curation_web
 from crowd.web import declaration as declaration_web
 from crowd.web import declaration_drafts as drafts_web
-from crowd.web import foundations as foundations_web
-from crowd.web import signatories as signatories_web
 from crowd.web import exports as exports_web
+from crowd.web import foundations as foundations_web
 from crowd.web import imports as imports_web
 from crowd.web import live as live_web
+from crowd.web import opinions as opinions_web
+from crowd.web import signatories as signatories_web
 from crowd.web import themes as themes_web
 
 GET, POST = ["GET"], ["POST"]
@@ -77,6 +77,9 @@ ROUTES = [
     Route("/admin/users", admin.users, methods=GET),
     Route("/admin/users", admin.set_access, methods=POST),
     Route("/admin/audit", admin.audit_log, methods=GET),
+    Route("/manage", hub.hub, methods=GET),
+    Route("/moderation", moderation.queue, methods=GET),
+    Route("/moderation/{contribution_id:int}", moderation.decide, methods=POST),
     # streams
     Route("/manage/imports", imports_web.upload_form, methods=GET),
     Route("/manage/imports", imports_web.upload, methods=POST),
@@ -94,6 +97,41 @@ ROUTES = [
     Route("/live/{code}/answer", live_web.answer, methods=POST),
     Route("/live/{code}/present", live_web.present, methods=GET),
     Route("/live/{code}/results", live_web.results, methods=GET),
+    # themes
+    Route("/w/{slug}/similar", themes_web.similar, methods=GET),
+    Route("/manage/workshops/{workshop_id:int}/themes", themes_web.theme_list, methods=GET),
+    Route("/manage/workshops/{workshop_id:int}/themes/runs", themes_web.run_list, methods=GET),
+    Route("/manage/workshops/{workshop_id:int}/themes/runs", themes_web.start_run, methods=POST),
+    Route("/manage/workshops/{workshop_id:int}/themes/runs/{run_id:int}", themes_web.run_page, methods=GET),
+    Route("/manage/themes/{theme_id:int}", themes_web.theme_page, methods=GET),
+    # curation
+    Route("/manage/workshops/{workshop_id:int}/themes/board", curation_web.board, methods=GET),
+    Route("/manage/workshops/{workshop_id:int}/themes/merge", curation_web.merge, methods=POST),
+    Route("/manage/themes/{theme_id:int}/curate", curation_web.theme_workspace, methods=GET),
+    Route("/manage/themes/{theme_id:int}/rename", curation_web.rename, methods=POST),
+    Route("/manage/themes/{theme_id:int}/marks", curation_web.marks, methods=POST),
+    Route("/manage/themes/{theme_id:int}/split", curation_web.split, methods=POST),
+    Route("/manage/themes/{theme_id:int}/move", curation_web.move, methods=POST),
+    Route("/manage/themes/{theme_id:int}/pin", curation_web.pin, methods=POST),
+    Route("/manage/themes/{theme_id:int}/group", curation_web.group, methods=POST),
+    Route("/manage/themes/{theme_id:int}/promote", curation_web.promote, methods=POST),
+    Route("/manage/candidates/{candidate_id:int}/promote", curation_web.promote_candidate, methods=POST),
+    Route("/manage/curation/{action_id:int}/undo", curation_web.undo, methods=POST),
+    Route("/foundations/{foundation_id:int}/themes", curation_web.foundation_themes, methods=GET),
+    # opinions
+    Route("/w/{slug}/opinions", opinions_web.opinion_map, methods=GET),
+    Route("/w/{slug}/opinions/runs", opinions_web.start_run, methods=POST),
+    Route("/w/{slug}/opinions/runs/{run_id:int}", opinions_web.run_status, methods=GET),
+    Route("/w/{slug}/opinions/pin", opinions_web.pin, methods=POST),
+    # exports
+    Route("/exports", exports_web.exports_page, methods=GET),
+    Route("/exports/poster", exports_web.download_poster, methods=POST),
+    Route("/exports/document", exports_web.download_document, methods=POST),
+    Route("/exports/data", exports_web.download_data, methods=POST),
+    Route("/exports/report", exports_web.report_page, methods=GET),
+    Route("/exports/report", exports_web.download_report, methods=POST),
+    Route("/exports/draft-poster", exports_web.draft_poster, methods=GET),
+    Route("/exports/posters/{number:int}.{fmt}", exports_web.public_poster, methods=GET),
     # declaration
     Route("/foundations", foundations_web.foundation_list, methods=GET),
     Route("/foundations", foundations_web.create, methods=POST),
@@ -132,41 +170,6 @@ ROUTES = [
     Route("/declaration/v/{number:int}/assess", signatories_web.assess, methods=POST),
     Route("/declaration/benchmark", signatories_web.benchmark_page, methods=GET),
     Route("/declaration/benchmark.csv", signatories_web.benchmark_csv, methods=GET),
-    # themes
-    Route("/w/{slug}/similar", themes_web.similar, methods=GET),
-    Route("/manage/workshops/{workshop_id:int}/themes", themes_web.theme_list, methods=GET),
-    Route("/manage/workshops/{workshop_id:int}/themes/runs", themes_web.run_list, methods=GET),
-    Route("/manage/workshops/{workshop_id:int}/themes/runs", themes_web.start_run, methods=POST),
-    Route("/manage/workshops/{workshop_id:int}/themes/runs/{run_id:int}", themes_web.run_page, methods=GET),
-    Route("/manage/themes/{theme_id:int}", themes_web.theme_page, methods=GET),
-    # curation
-    Route("/manage/workshops/{workshop_id:int}/themes/board", curation_web.board, methods=GET),
-    Route("/manage/workshops/{workshop_id:int}/themes/merge", curation_web.merge, methods=POST),
-    Route("/manage/themes/{theme_id:int}/curate", curation_web.theme_workspace, methods=GET),
-    Route("/manage/themes/{theme_id:int}/rename", curation_web.rename, methods=POST),
-    Route("/manage/themes/{theme_id:int}/marks", curation_web.marks, methods=POST),
-    Route("/manage/themes/{theme_id:int}/split", curation_web.split, methods=POST),
-    Route("/manage/themes/{theme_id:int}/move", curation_web.move, methods=POST),
-    Route("/manage/themes/{theme_id:int}/pin", curation_web.pin, methods=POST),
-    Route("/manage/themes/{theme_id:int}/group", curation_web.group, methods=POST),
-    Route("/manage/themes/{theme_id:int}/promote", curation_web.promote, methods=POST),
-    Route("/manage/candidates/{candidate_id:int}/promote", curation_web.promote_candidate, methods=POST),
-    Route("/manage/curation/{action_id:int}/undo", curation_web.undo, methods=POST),
-    Route("/foundations/{foundation_id:int}/themes", curation_web.foundation_themes, methods=GET),
-    # opinions
-    Route("/w/{slug}/opinions", opinions_web.opinion_map, methods=GET),
-    Route("/w/{slug}/opinions/runs", opinions_web.start_run, methods=POST),
-    Route("/w/{slug}/opinions/runs/{run_id:int}", opinions_web.run_status, methods=GET),
-    Route("/w/{slug}/opinions/pin", opinions_web.pin, methods=POST),
-    # exports
-    Route("/exports", exports_web.exports_page, methods=GET),
-    Route("/exports/poster", exports_web.download_poster, methods=POST),
-    Route("/exports/document", exports_web.download_document, methods=POST),
-    Route("/exports/data", exports_web.download_data, methods=POST),
-    Route("/exports/report", exports_web.report_page, methods=GET),
-    Route("/exports/report", exports_web.download_report, methods=POST),
-    Route("/exports/draft-poster", exports_web.draft_poster, methods=GET),
-    Route("/exports/posters/{number:int}.{fmt}", exports_web.public_poster, methods=GET),
 ]
 
 
@@ -215,7 +218,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     )
     app.state.settings = settings
     app.state.db = db
-    app.state.templates = make_templates()
+    app.state.templates = make_templates(auto_reload=settings.environment == "development")
     app.state.limiter = make_limiter(settings)
     return app
 
