@@ -13,6 +13,6 @@ export WORKER_IN_PROCESS=false
 .venv/bin/crowd worker > crowd-worker.log 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null' EXIT INT TERM
-echo "crowd is running at http://127.0.0.1:8000 (sign-in links are printed here and kept in the outbox;"
+echo "crowd is running at http://127.0.0.1:${PORT:-8000} (sign-in links are printed here and kept in the outbox;"
 echo "the theme worker logs to crowd-worker.log)"
 .venv/bin/crowd serve --host 127.0.0.1 --port "${PORT:-8000}"
