@@ -145,8 +145,16 @@ ROUTES = [
     ),
     Route("/foundations/{foundation_id:int}/outcomes/new", foundations_web.new_outcome, methods=GET),
     Route("/foundations/{foundation_id:int}/outcomes", foundations_web.save_outcome, methods=POST),
-    Route("/foundations/{foundation_id:int}/outcomes/{outcome_id:int}", foundations_web.edit_outcome, methods=GET),
-    Route("/foundations/{foundation_id:int}/outcomes/{outcome_id:int}", foundations_web.save_outcome, methods=POST),
+    Route(
+        "/foundations/{foundation_id:int}/outcomes/{outcome_id:int}",
+        foundations_web.edit_outcome,
+        methods=GET,
+    ),
+    Route(
+        "/foundations/{foundation_id:int}/outcomes/{outcome_id:int}",
+        foundations_web.save_outcome,
+        methods=POST,
+    ),
     Route(
         "/foundations/{foundation_id:int}/outcomes/{outcome_id:int}/remove",
         foundations_web.remove_outcome,

@@ -279,7 +279,10 @@ def cmd_opinions_run(args: argparse.Namespace, settings: Settings) -> int:
                 statement = statement.where(Workshop.slug == args.workshop)
             targets = [(w.id, w.slug) for w in session.exec(statement)]
         if not targets:
-            print(f"No workshop with the slug {args.workshop!r}." if args.workshop else "No workshops.", file=sys.stderr)
+            print(
+                f"No workshop with the slug {args.workshop!r}." if args.workshop else "No workshops.",
+                file=sys.stderr,
+            )
             return 2
         failed = False
         for workshop_id, slug in targets:
@@ -328,7 +331,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         if args.what == "poster":
             options = exports.PosterOptions(version=args.version, paper=args.paper, theme=args.theme, fmt=suffix,
                                             draft=args.draft)  # fmt: skip
-            export = exports.export_poster(database, settings=settings, actor=None, options=options, via="cli")
+            export = exports.export_poster(
+                database, settings=settings, actor=None, options=options, via="cli"
+            )
         elif args.what == "document":
             options = exports.DocumentOptions(version=args.version, fmt=suffix)
             export = exports.export_document(database, actor=None, options=options, via="cli")
@@ -445,14 +450,22 @@ def parser() -> argparse.ArgumentParser:
     worker.add_argument("--no-warm-up", action="store_true", help="skip compiling UMAP at start")
     worker.set_defaults(run=cmd_worker)
     # opinions
-    opinions_parser = commands.add_parser("opinions", help="opinion map: analyse votes, or evaluate on a Pol.is export")
+    opinions_parser = commands.add_parser(
+        "opinions", help="opinion map: analyse votes, or evaluate on a Pol.is export"
+    )
     opinions_commands = opinions_parser.add_subparsers(dest="opinions_command", required=True)
     opinions_run = opinions_commands.add_parser("run", help="analyse the votes now and store the run")
     opinions_run.add_argument("--workshop", metavar="SLUG", help="one workshop (default: every workshop)")
     opinions_run.set_defaults(run=cmd_opinions_run)
-    opinions_evaluate = opinions_commands.add_parser("evaluate", help="compare our groups with Pol.is's on its export")
-    opinions_evaluate.add_argument("file", metavar="FILE.csv", help="Pol.is votes.csv or participants-votes.csv")
-    opinions_evaluate.add_argument("--comments", metavar="comments.csv", help="leave moderated-out comments out")
+    opinions_evaluate = opinions_commands.add_parser(
+        "evaluate", help="compare our groups with Pol.is's on its export"
+    )
+    opinions_evaluate.add_argument(
+        "file", metavar="FILE.csv", help="Pol.is votes.csv or participants-votes.csv"
+    )
+    opinions_evaluate.add_argument(
+        "--comments", metavar="comments.csv", help="leave moderated-out comments out"
+    )
     opinions_evaluate.add_argument("--seed", type=int, default=0)
     opinions_evaluate.set_defaults(run=cmd_opinions_evaluate)
     export = commands.add_parser("export", help="export the poster, document, data or engagement report")

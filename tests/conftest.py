@@ -165,7 +165,9 @@ def make_workshop(
         form.status = status.value
         workshop = workshops.save_workshop(session, actor_id=None, form=form)
         made = [
-            workshops.save_section(session, actor_id=None, workshop_id=workshop.id, title=t, body=f"We must {t}.")
+            workshops.save_section(
+                session, actor_id=None, workshop_id=workshop.id, title=t, body=f"We must {t}."
+            )
             for t in sections
         ]
     return workshop, made

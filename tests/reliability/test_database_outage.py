@@ -4,6 +4,7 @@ A small TCP proxy sits between the app and PostgreSQL; the test cuts it and rest
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -51,18 +52,14 @@ class Proxy:
             pass
         finally:
             for s in (source, sink):
-                try:
+                with contextlib.suppress(OSError):
                     s.close()
-                except OSError:
-                    pass
 
     def cut(self) -> None:
         self.open = False
         for s in self.sockets:
-            try:
+            with contextlib.suppress(OSError):
                 s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         self.sockets.clear()
 
     def restore(self) -> None:

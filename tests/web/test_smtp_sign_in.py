@@ -83,7 +83,9 @@ def test_mail_server_down_gives_a_clear_message_and_stores_no_link(app, client, 
         **{**app.state.settings.__dict__, "smtp_host": "127.0.0.1", "smtp_port": dead_port}
     )
     page = client.get("/auth/sign-in")
-    response = client.post("/auth/sign-in", data={"email": "ann@example.org", "csrf_token": csrf_of(page.text)})
+    response = client.post(
+        "/auth/sign-in", data={"email": "ann@example.org", "csrf_token": csrf_of(page.text)}
+    )
     assert response.status_code == 503
     assert "could not send the email" in response.text
     with db.read() as session:
