@@ -18,6 +18,7 @@ from crowd.models import (
 )
 from crowd.models._base import utcnow
 from crowd.services import audit
+from crowd.services.contributions import wilson_lower_bound
 from crowd.services.errors import NotFound
 from crowd.services.votes import COUNT_COLUMN
 
@@ -57,7 +58,14 @@ def erase_account(session: Session, *, participant_id: int, keep_contributions: 
             .where(col(Contribution.id) == vote.contribution_id)
             .values({column: getattr(Contribution, column) - 1})
         )
+    voted_on = [
+        v.contribution_id for v in session.exec(select(Vote).where(Vote.participant_id == participant_id))
+    ]
     session.exec(delete(Vote).where(col(Vote.participant_id) == participant_id))  # type: ignore[call-overload]
+    for contribution in session.exec(select(Contribution).where(col(Contribution.id).in_(voted_on))):
+        session.refresh(contribution)  # the support score derives from the counts just lowered
+        contribution.support = wilson_lower_bound(contribution.agree_count, contribution.disagree_count)
+        session.add(contribution)
     session.exec(delete(PollAnswer).where(col(PollAnswer.participant_id) == participant_id))  # type: ignore[call-overload]
     session.exec(delete(Flag).where(col(Flag.participant_id) == participant_id))  # type: ignore[call-overload]
     if email:

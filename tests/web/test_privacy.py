@@ -46,6 +46,7 @@ def test_erasure_keeps_ideas_only_as_anonymous_text_when_allowed(person, open_wo
         idea = session.get(Contribution, kept)
         assert idea.text == "Tell my story once." and idea.author_id is None
         assert session.get(Contribution, bob_idea).agree_count == 0
+        assert session.get(Contribution, bob_idea).support == 0.0
         assert session.exec(select(Vote)).all() == []
     assert ann.client.get("/me", follow_redirects=False).status_code == 303
 
