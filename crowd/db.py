@@ -6,30 +6,47 @@ on SQLite begin with BEGIN IMMEDIATE (they queue for the write lock up front) wh
 stay deferred and never block. Within one process, SQLite writers also queue on a lock first: SQLite's
 busy handler retries with sleeps of up to 100 ms, so letting many threads race for the write lock
 collapses throughput under load (measured by bench/votes.py: 8 votes/s without the lock).
+
+Async endpoints on the hot path (votes) hand their short write to `run_write`. On SQLite it runs on
+the event loop itself when the write lock is free at once, in this process and in others (a separate
+engine whose connections do not wait: BEGIN IMMEDIATE fails at once if another process writes);
+otherwise, and always on PostgreSQL, in a thread. A thread per vote cost more than the vote: sqlite3
+lets go of the GIL around every statement, and each time a busy event loop held on to it for up to
+the interpreter's switch interval (5 ms), so threaded votes queued behind one another.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine
+from starlette.concurrency import run_in_threadpool
 
 from crowd import models  # noqa: F401 - registers every table on SQLModel.metadata
 
+T = TypeVar("T")
 
-def make_engine(url: str, *, immediate: bool = False) -> Engine:
-    """An engine for URL; on SQLite, `immediate` makes every transaction take the write lock first."""
+
+def make_engine(url: str, *, immediate: bool = False, wait: bool = True, pool_size: int = 40) -> Engine:
+    """An engine for URL; on SQLite, `immediate` makes every transaction take the write lock first and
+    `wait=False` makes a locked database fail at once instead of retrying for 30 s."""
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     # A pool as large as the server's thread pool: reads run in parallel, and overflow connections
     # (closed on return, reopened with their pragmas) would churn under load.
+    timeout = 30 if wait else 0
     engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=40, max_overflow=20
+        url,
+        connect_args={"check_same_thread": False, "timeout": timeout},
+        pool_size=pool_size,
+        max_overflow=20,
     )
     begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
 
@@ -37,7 +54,12 @@ def make_engine(url: str, *, immediate: bool = False) -> Engine:
     def _connect(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=30000", "synchronous=NORMAL"):
+        for pragma in (
+            "journal_mode=WAL",
+            "foreign_keys=ON",
+            f"busy_timeout={timeout * 1000}",
+            "synchronous=NORMAL",
+        ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
@@ -67,6 +89,8 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.write_engine = make_engine(url, immediate=True) if url.startswith("sqlite") else self.engine
+        sqlite = url.startswith("sqlite")
+        self.nowait_engine = make_engine(url, immediate=True, wait=False, pool_size=2) if sqlite else None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -84,11 +108,44 @@ class Database:
                 session.rollback()
                 raise
 
+    async def run_write(self, work: Callable[..., T], /, **kwargs: Any) -> T:
+        """`work(session, **kwargs)` in a write session, awaited from async code; for short writes only.
+
+        On SQLite it runs on the event loop when no other writer holds the database (see the module
+        notes); otherwise in a thread, queueing for the write lock as `write()` does.
+        """
+        lock = _write_lock(self.url)
+        if self.nowait_engine is not None and lock.acquire(blocking=False):
+            try:
+                session = Session(self.nowait_engine, expire_on_commit=False)
+                try:
+                    session.connection()  # BEGIN IMMEDIATE: fails at once if another process writes
+                except OperationalError:
+                    session.close()
+                else:
+                    with session:
+                        try:
+                            result = work(session, **kwargs)
+                            session.commit()
+                            return result
+                        except BaseException:
+                            session.rollback()
+                            raise
+            finally:
+                lock.release()
+        return await run_in_threadpool(self._write_with, work, kwargs)
+
+    def _write_with(self, work: Callable[..., T], kwargs: dict[str, Any]) -> T:
+        with self.write() as session:
+            return work(session, **kwargs)
+
     def migrate(self) -> None:
         migrate(self.write_engine)
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.nowait_engine is not None:
+            self.nowait_engine.dispose()
         if self.write_engine is not self.engine:
             self.write_engine.dispose()
 

@@ -1,7 +1,8 @@
 """Votes: one current vote per participant per contribution, changeable, never double counted.
 
-A vote locks its contribution's row first (an UPDATE), so concurrent votes on one item queue up, and
-counts change by deltas computed from the participant's previous vote inside the same transaction.
+A vote locks its contribution's row first (SQLite writers are one at a time; PostgreSQL uses FOR UPDATE),
+so concurrent votes on one item queue up, and counts change by deltas computed from the participant's
+previous vote inside the same transaction.
 """
 
 from __future__ import annotations
@@ -53,8 +54,15 @@ _LOCK_TARGET = (
         Workshop.status,
         Workshop.opens_at,
         Workshop.closes_at,
+        col(Vote.id).label("vote_id"),
+        col(Vote.choice).label("previous_choice"),
     )
     .join(Workshop, col(Workshop.id) == Contribution.workshop_id)
+    .outerjoin(  # the participant's previous vote on it, if any
+        Vote,
+        (col(Vote.contribution_id) == Contribution.id)
+        & (col(Vote.participant_id) == bindparam("participant_id")),
+    )
     .where(
         col(Contribution.id) == bindparam("contribution_id"),
         col(Contribution.status) != ContributionStatus.HIDDEN,
@@ -62,7 +70,7 @@ _LOCK_TARGET = (
     )
     .with_for_update(of=Contribution)  # type: ignore[arg-type]
 )
-_PREVIOUS = select(Vote.id, Vote.choice).where(
+_PREVIOUS = select(Vote.id.label("vote_id"), Vote.choice.label("previous_choice")).where(  # type: ignore[attr-defined]
     col(Vote.participant_id) == bindparam("participant_id"),
     col(Vote.contribution_id) == bindparam("contribution_id"),
 )
@@ -87,29 +95,34 @@ _MOVE_COUNTS = (
 def cast_vote(session: Session, *, participant_id: int, contribution_id: int, choice: VoteChoice) -> Tally:
     """Record or change a vote and return the item's new tally.
 
-    The hot path of a busy workshop, so it runs four prepared statements on the session's connection:
+    The hot path of a busy workshop, so it runs three prepared statements on the session's connection:
     lock the item (FOR UPDATE on PostgreSQL; SQLite writers are already one at a time) reading its
-    counts and workshop, read the participant's previous vote, write the vote, move the counts.
+    counts, its workshop's timetable and the participant's previous vote; write the vote; move the
+    counts. (PostgreSQL reads the previous vote once more, below.)
     """
     connection = session.connection()
-    target = connection.execute(_LOCK_TARGET, {"contribution_id": contribution_id}).first()
+    keys = {"participant_id": participant_id, "contribution_id": contribution_id}
+    target = connection.execute(_LOCK_TARGET, keys).first()
     if target is None:
         raise NotFound("That idea or comment is not available for voting.")
-    agree, disagree, passed, status, opens_at, closes_at = target
-    require_open(Workshop(slug="", title="", status=status, opens_at=opens_at, closes_at=closes_at))
+    require_open(target)  # the row carries the workshop's status, opens_at and closes_at
+    agree, disagree, passed = target.agree_count, target.disagree_count, target.pass_count
     counts = {VoteChoice.AGREE: agree, VoteChoice.DISAGREE: disagree, VoteChoice.PASS: passed}
-    keys = {"participant_id": participant_id, "contribution_id": contribution_id}
-    previous = connection.execute(_PREVIOUS, keys).first()
-    old = VoteChoice(previous.choice) if previous is not None else None
+    previous = target
+    if connection.dialect.name != "sqlite":
+        # Once FOR UPDATE has waited for another vote on the item, PostgreSQL re-reads the locked
+        # row but not the rows joined to it: read the person's vote again now that the item is ours.
+        previous = connection.execute(_PREVIOUS, keys).first()
+    old = VoteChoice(previous.previous_choice) if previous is not None and previous.vote_id else None
     if old == choice:
         return Tally(contribution_id, agree, disagree, passed, choice)
     now = utcnow()
-    if previous is None:
+    if old is None:
         connection.execute(_INSERT, {**keys, "choice": choice, "created_at": now, "updated_at": now})
     else:
-        connection.execute(_CHANGE, {"vote_id": previous.id, "choice": choice, "now": now})
+        connection.execute(_CHANGE, {"vote_id": previous.vote_id, "choice": choice, "now": now})
         counts[old] -= 1
-        _forget(session, Vote, previous.id)
+        _forget(session, Vote, previous.vote_id)
     counts[choice] += 1
     delta = {c: (1 if c == choice else -1 if c == old else 0) for c in VoteChoice}
     support = wilson_lower_bound(counts[VoteChoice.AGREE], counts[VoteChoice.DISAGREE])

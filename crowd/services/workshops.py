@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 from sqlmodel import Session, col, select
 
@@ -87,7 +88,15 @@ def save_workshop(
     return workshop
 
 
-def effective_status(workshop: Workshop, now: datetime | None = None) -> WorkshopStatus:
+class Timetable(Protocol):
+    """What decides whether a workshop takes writes: a Workshop, or a row with these three columns."""
+
+    status: WorkshopStatus
+    opens_at: datetime | None
+    closes_at: datetime | None
+
+
+def effective_status(workshop: Timetable, now: datetime | None = None) -> WorkshopStatus:
     """The status people see: a scheduled workshop opens at opens_at; any workshop closes at closes_at."""
     now = now or utcnow()
     status = workshop.status
@@ -102,7 +111,7 @@ def effective_status(workshop: Workshop, now: datetime | None = None) -> Worksho
     return status
 
 
-def require_open(workshop: Workshop) -> None:
+def require_open(workshop: Timetable) -> None:
     status = effective_status(workshop)
     if status == WorkshopStatus.OPEN:
         return

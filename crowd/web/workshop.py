@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -174,21 +175,28 @@ def post_comment(request: Request) -> Response:
 
 
 @guard(Access.PARTICIPANT, write=True)
-def vote(request: Request) -> Response:
+async def vote(request: Request) -> Response:
+    """The busiest write of a workshop: async, so it waits for the database's writer thread instead of
+    holding one of the server's threads (see crowd/db.py)."""
     contribution_id = request.path_params["contribution_id"]
     choice = votes.parse_choice(str(form_of(request).get("choice", "")))
-    with request.app.state.db.write() as session:
-        tally = votes.cast_vote(
-            session, participant_id=request.state.user.id, contribution_id=contribution_id, choice=choice
-        )
+    tally = await request.app.state.db.run_write(
+        votes.cast_vote, participant_id=request.state.user.id, contribution_id=contribution_id, choice=choice
+    )
     if is_htmx(request):
         return render(request, "partials/vote_widget.html", {"tally": tally, "open": True})
+    flash(request, "Your vote is recorded.")
+    return RedirectResponse(
+        await run_in_threadpool(_voted_item_url, request, contribution_id), status_code=303
+    )
+
+
+def _voted_item_url(request: Request, contribution_id: int) -> str:
     with request.app.state.db.read() as session:
         contribution = session.get(Contribution, contribution_id)
         workshop_slug = workshops.slug_of(session, contribution.workshop_id)
-    flash(request, "Your vote is recorded.")
     target = contribution.parent_id or contribution.id
-    return RedirectResponse(f"/w/{workshop_slug}/ideas/{target}#c{contribution.id}", status_code=303)
+    return f"/w/{workshop_slug}/ideas/{target}#c{contribution.id}"
 
 
 @guard(Access.PARTICIPANT, write=True)

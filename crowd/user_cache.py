@@ -1,0 +1,88 @@
+"""The signed-in participant of a request, kept for a moment between that person's requests.
+
+Loading the participant behind the session cookie was a third of the server's work per vote (an ORM
+read on every request). An app keeps each loaded participant for `TTL` seconds; a change to a
+Participant row made in this process (through the ORM: profile, access, erasure, sign-out-everywhere)
+drops it at flush and again at commit, so in one process the next request always sees the change.
+Changes made by another process (a second uvicorn worker, `crowd users`) show within `TTL` seconds
+(6 s; an entry lives a random 3-6 s so that people who signed in together are not read again at once).
+The cached object is detached and shared between requests: read it, never change it (services load
+their own copy to change).
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+import weakref
+from collections.abc import Callable
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from crowd.models import Participant
+
+TTL = 6.0
+_CACHES: weakref.WeakSet[UserCache] = weakref.WeakSet()
+_CHANGED = "crowd.changed_participants"
+
+
+class UserCache:
+    def __init__(self, ttl: float = TTL) -> None:
+        self.ttl = ttl
+        self._entries: dict[int, tuple[float, Participant | None]] = {}
+        self._generation = 0
+        self._lock = threading.Lock()
+        _CACHES.add(self)
+
+    def fresh(self, participant_id: int) -> bool:
+        """Whether `get` would answer from the cache (no database read)."""
+        entry = self._entries.get(participant_id)
+        return entry is not None and entry[0] > time.monotonic()
+
+    def get(self, participant_id: int, load: Callable[[int], Participant | None]) -> Participant | None:
+        now = time.monotonic()
+        entry = self._entries.get(participant_id)
+        if entry is not None and entry[0] > now:
+            return entry[1]
+        generation = self._generation
+        user = load(participant_id)
+        # Expiry spread over 0.5-1 x TTL, so people who signed in together are not all read again at once.
+        expires = now + self.ttl * random.uniform(0.5, 1.0)
+        with self._lock:
+            if generation == self._generation:  # no change landed while it was being read
+                self._entries[participant_id] = (expires, user)
+        return user
+
+    def forget(self, participant_ids: set[int]) -> None:
+        with self._lock:
+            self._generation += 1
+            for participant_id in participant_ids:
+                self._entries.pop(participant_id, None)
+
+
+def _forget_everywhere(participant_ids: set[int]) -> None:
+    for cache in list(_CACHES):
+        cache.forget(participant_ids)
+
+
+@event.listens_for(Participant, "after_update")
+@event.listens_for(Participant, "after_delete")
+def _changed(_mapper, connection, target: Participant) -> None:
+    session = Session.object_session(target)
+    if session is not None:
+        session.info.setdefault(_CHANGED, set()).add(target.id)
+    _forget_everywhere({target.id})
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    changed = session.info.pop(_CHANGED, None)
+    if changed:
+        _forget_everywhere(changed)
+
+
+@event.listens_for(Session, "after_rollback")
+def _rolled_back(session: Session) -> None:
+    session.info.pop(_CHANGED, None)
