@@ -8,12 +8,14 @@ from sqlmodel import Session, col, select
 from crowd.models import (
     Contribution,
     ContributionStatus,
+    DeclarationSupport,
     Flag,
     LoginToken,
     Organisation,
     OutboxMessage,
     Participant,
     PollAnswer,
+    Signatory,
     Vote,
 )
 from crowd.models._base import utcnow
@@ -23,6 +25,7 @@ from crowd.services.errors import NotFound
 from crowd.services.votes import COUNT_COLUMN
 
 REMOVED = "[removed at the author's request]"
+SIGNER_REMOVED = "[name removed at the signer's request]"
 
 
 def my_data(session: Session, *, participant_id: int) -> dict:
@@ -35,6 +38,10 @@ def my_data(session: Session, *, participant_id: int) -> dict:
     votes = session.exec(select(Vote).where(Vote.participant_id == participant_id))
     polls = session.exec(select(PollAnswer).where(PollAnswer.participant_id == participant_id))
     flags = session.exec(select(Flag).where(Flag.participant_id == participant_id))
+    support = session.exec(
+        select(DeclarationSupport).where(DeclarationSupport.participant_id == participant_id)
+    )
+    signed = session.exec(select(Signatory).where(Signatory.participant_id == participant_id))
     return {
         "profile": person.model_dump(mode="json", exclude={"session_epoch"}),
         "organisation": organisation.model_dump(mode="json") if organisation else None,
@@ -42,6 +49,8 @@ def my_data(session: Session, *, participant_id: int) -> dict:
         "votes": [v.model_dump(mode="json") for v in votes],
         "poll_answers": [p.model_dump(mode="json") for p in polls],
         "flags": [f.model_dump(mode="json") for f in flags],
+        "declaration_support": [a.model_dump(mode="json") for a in support],
+        "organisations_signed_up": [s.model_dump(mode="json") for s in signed],
     }
 
 
@@ -51,23 +60,18 @@ def erase_account(session: Session, *, participant_id: int, keep_contributions: 
     if person is None or person.erased_at is not None:
         raise NotFound("No such participant")
     email = person.email
-    for vote in session.exec(select(Vote).where(Vote.participant_id == participant_id)):
-        column = COUNT_COLUMN[vote.choice]
-        session.exec(  # type: ignore[call-overload]
-            update(Contribution)
-            .where(col(Contribution.id) == vote.contribution_id)
-            .values({column: getattr(Contribution, column) - 1})
-        )
-    voted_on = [
-        v.contribution_id for v in session.exec(select(Vote).where(Vote.participant_id == participant_id))
-    ]
-    session.exec(delete(Vote).where(col(Vote.participant_id) == participant_id))  # type: ignore[call-overload]
-    for contribution in session.exec(select(Contribution).where(col(Contribution.id).in_(voted_on))):
-        session.refresh(contribution)  # the support score derives from the counts just lowered
-        contribution.support = wilson_lower_bound(contribution.agree_count, contribution.disagree_count)
-        session.add(contribution)
+    _withdraw_votes(session, participant_id)
     session.exec(delete(PollAnswer).where(col(PollAnswer.participant_id) == participant_id))  # type: ignore[call-overload]
     session.exec(delete(Flag).where(col(Flag.participant_id) == participant_id))  # type: ignore[call-overload]
+    session.exec(  # type: ignore[call-overload]
+        delete(DeclarationSupport).where(col(DeclarationSupport.participant_id) == participant_id)
+    )
+    # An organisation's signature stands; the name and role of the person who signed for it go.
+    session.exec(  # type: ignore[call-overload]
+        update(Signatory)
+        .where(col(Signatory.participant_id) == participant_id)
+        .values(participant_id=None, signer_name=SIGNER_REMOVED, signer_role="")
+    )
     if email:
         session.exec(delete(LoginToken).where(col(LoginToken.email) == email))  # type: ignore[call-overload]
         session.exec(delete(OutboxMessage).where(col(OutboxMessage.to) == email))  # type: ignore[call-overload]
@@ -95,3 +99,22 @@ def erase_account(session: Session, *, participant_id: int, keep_contributions: 
         target_id=participant_id,
         after={"kept_contributions": keep_contributions},
     )
+
+
+def _withdraw_votes(session: Session, participant_id: int) -> None:
+    """Delete the person's votes and take them off the counts (one statement per choice), then recompute
+    the support score of every item they had voted on (it derives from the counts)."""
+    mine = select(Vote.contribution_id).where(col(Vote.participant_id) == participant_id)
+    for choice, column in COUNT_COLUMN.items():
+        session.exec(  # type: ignore[call-overload]
+            update(Contribution)
+            .where(col(Contribution.id).in_(mine.where(col(Vote.choice) == choice)))
+            .values({column: getattr(Contribution, column) - 1})
+            .execution_options(synchronize_session=False)
+        )
+    voted_on = list(session.exec(mine))
+    session.exec(delete(Vote).where(col(Vote.participant_id) == participant_id))  # type: ignore[call-overload]
+    for contribution in session.exec(select(Contribution).where(col(Contribution.id).in_(voted_on))):
+        session.refresh(contribution)
+        contribution.support = wilson_lower_bound(contribution.agree_count, contribution.disagree_count)
+        session.add(contribution)

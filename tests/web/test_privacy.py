@@ -61,3 +61,53 @@ def test_erasure_can_remove_the_ideas_too(person, open_workshop, db):
         assert idea.text == REMOVED
         assert idea.author_id is None
     assert "Please remove this later." not in ann.client.get(f"/w/{workshop.slug}").text
+
+
+def test_download_and_erasure_cover_the_declaration_too(person, client, open_workshop, db):
+    """Support for the declaration and an organisation signed up: in the download, and gone (the answer)
+    or anonymised (the signer of a signature that stands) after erasure; counts of several votes drop."""
+    from crowd.models import DeclarationSupport, Signatory
+    from crowd.services.privacy import SIGNER_REMOVED
+    from tests.declaration.conftest import publish_declaration
+
+    publish_declaration(db)
+    workshop, sections = open_workshop
+    bob = person("bob@example.org")
+    first = _post_idea(bob, workshop, sections[0], "Share records between GP and hospital.")
+    second = _post_idea(bob, workshop, sections[1], "One named contact for every family.")
+    priya = person("priya@example.org", name="Priya")
+    for idea, choice in ((first, "agree"), (second, "disagree")):
+        assert priya.post(f"/c/{idea}/vote", {"choice": choice}).status_code == 200
+    assert bob.post(f"/c/{first}/vote", {"choice": "agree"}).status_code == 200
+    assert priya.post("/declaration/v/1/support", {"choice": "mostly"}).status_code == 200
+    signed = priya.post(
+        "/declaration/v/1/sign",
+        {
+            "organisation_name": "Hackney Central PCN",
+            "kind": "gp_pcn",
+            "borough": "Hackney",
+            "signer_name": "Dr Priya Shah",
+            "signer_role": "Clinical Director",
+        },
+    )
+    assert signed.status_code == 200
+
+    data = json.loads(priya.client.get("/me/data").text)
+    assert [a["choice"] for a in data["declaration_support"]] == ["mostly"]
+    assert [s["signer_name"] for s in data["organisations_signed_up"]] == ["Dr Priya Shah"]
+
+    assert priya.post("/me/erase", {"keep": "yes", "confirm": "yes"}).status_code == 200
+    with db.read() as session:
+        assert session.exec(select(DeclarationSupport)).all() == []
+        signatory = session.exec(select(Signatory)).one()
+        assert signatory.organisation_name == "Hackney Central PCN"
+        assert (signatory.signer_name, signatory.signer_role, signatory.participant_id) == (
+            SIGNER_REMOVED,
+            "",
+            None,
+        )
+        one, two = session.get(Contribution, first), session.get(Contribution, second)
+        assert (one.agree_count, one.disagree_count) == (1, 0)
+        assert (two.agree_count, two.disagree_count) == (0, 0)
+    public = client.get("/declaration/signatories").text
+    assert "Hackney Central PCN" in public and "Priya Shah" not in public
