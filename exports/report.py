@@ -13,7 +13,6 @@ from typing import Literal
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
-from exports import charts
 from exports.anonymise import suppress_small_cells
 from exports.contracts import EngagementReport
 from exports.fonts import FONT_FAMILIES
@@ -36,6 +35,8 @@ class Section:
 
 
 def _people_rows(counts: dict[str, int]) -> list[tuple[str, str]]:
+    from exports import charts  # matplotlib, imported when a report is made rather than at start-up
+
     shown = suppress_small_cells(counts)
     order = sorted(counts, key=lambda key: -counts[key])
     return [(key, charts.count_label(shown[key])) for key in order]  # type: ignore[arg-type]
@@ -46,6 +47,8 @@ def _count_rows(counts: dict[str, int]) -> list[tuple[str, str]]:
 
 
 def report_sections(report: EngagementReport) -> list[Section]:
+    from exports import charts  # matplotlib, imported when a report is made rather than at start-up
+
     boroughs = {name: report["participants_by_borough"].get(name, 0) for name in LONDON_BOROUGHS}
     boroughs[OUTSIDE_LONDON] = report["participants_by_borough"].get(OUTSIDE_LONDON, 0)
     poll = report["poll"]

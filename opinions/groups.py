@@ -15,8 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
-from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
 
 from opinions.results import Id, OpinionParams, WarmState
 
@@ -83,6 +81,14 @@ def _recentred(
     return np.asarray(centres)[np.sort(first)]
 
 
+def _kmeans(**options):
+    """scikit-learn's KMeans, imported on first use: importing sklearn costs the web server a second at
+    start-up, and most processes never analyse opinions."""
+    from sklearn.cluster import KMeans
+
+    return KMeans(**options)
+
+
 def _base_clusters(
     points: np.ndarray, index: Mapping[Id, int], previous: Sequence[Sequence[Id]], params: OpinionParams
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -93,9 +99,9 @@ def _base_clusters(
     if len(init):
         init = _add_most_distal(points, init, k)
     if len(init) == k:
-        km = KMeans(n_clusters=k, init=init, n_init=1, max_iter=params.kmeans_iters)
+        km = _kmeans(n_clusters=k, init=init, n_init=1, max_iter=params.kmeans_iters)
     else:
-        km = KMeans(n_clusters=k, n_init=3, max_iter=params.kmeans_iters, random_state=params.seed)
+        km = _kmeans(n_clusters=k, n_init=3, max_iter=params.kmeans_iters, random_state=params.seed)
     labels = km.fit_predict(points)
     used, labels = np.unique(labels, return_inverse=True)
     return labels, km.cluster_centers_[used]
@@ -109,9 +115,9 @@ def _cluster_bases(
     centres: np.ndarray, weights: np.ndarray, k: int, init: np.ndarray | None, params: OpinionParams
 ) -> np.ndarray:
     if init is not None and len(init) == k:
-        km = KMeans(n_clusters=k, init=init, n_init=1, max_iter=params.kmeans_iters)
+        km = _kmeans(n_clusters=k, init=init, n_init=1, max_iter=params.kmeans_iters)
     else:
-        km = KMeans(n_clusters=k, n_init=10, max_iter=params.kmeans_iters, random_state=params.seed)
+        km = _kmeans(n_clusters=k, n_init=10, max_iter=params.kmeans_iters, random_state=params.seed)
     return km.fit_predict(centres, sample_weight=weights)
 
 
@@ -119,6 +125,8 @@ def _silhouette(centres: np.ndarray, labels: np.ndarray) -> float:
     n_labels = len(np.unique(labels))
     if n_labels < 2 or n_labels >= len(centres):
         return -1.0
+    from sklearn.metrics import silhouette_score
+
     return float(silhouette_score(centres, labels))
 
 
