@@ -151,3 +151,16 @@ def test_a_bad_mode_re_renders_the_form_and_exports_nothing(populated, person, d
     assert response.status_code == 400 and "Choose anonymised or full" in response.text
     with db.read() as session:
         assert session.exec(select(AuditEntry).where(AuditEntry.action == "export_data")).first() is None
+
+
+def test_the_temporary_zip_is_deleted_once_it_is_sent(populated, person, monkeypatch, tmp_path):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    lead = person("lead@example.org", access=Access.LEAD)
+    response = _download(lead)
+    assert response.status_code == 200
+    assert int(response.headers["content-length"]) == len(response.content)
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert "README.md" in archive.namelist()
+    assert list(tmp_path.glob("crowd-export-*")) == []
