@@ -8,7 +8,7 @@ Moderator memberships (``source=moderator``) are sticky across theme runs, and a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from sqlmodel import Session, col, select
@@ -102,28 +102,19 @@ def rename(
         errors["description"] = f"The description must be {DESCRIPTION_LIMIT:,} characters or fewer"
     if errors:
         raise ValidationFailed(errors)
-    theme = editable_theme(session, theme_id=theme_id)
-    curation_log.claim_version(session, theme=theme, expected=version)
-    before = curation_log.snapshot(session, [theme])
-    old = curation_log.summary_of(theme)
-    theme.label, theme.description, theme.curated = label, description, True
-    theme.provenance = [
-        *theme.provenance,
-        _event("renamed", _latest_run_id(session, theme.workshop_id), label=label),
-    ]
-    session.add(theme)
-    curation_log.record(
-        session,
-        workshop_id=theme.workshop_id,
-        actor_id=actor_id,
-        action="rename",
-        summary=f'Renamed "{old["label"]}" to "{label}"',
-        themes_before=before,
-        touched=[theme.id],
-        before=old,
-        after=curation_log.summary_of(theme),
+
+    def change(theme: Theme) -> str:
+        summary = f'Renamed "{theme.label}" to "{label}"'
+        theme.label, theme.description, theme.curated = label, description, True
+        theme.provenance = [
+            *theme.provenance,
+            _event("renamed", _latest_run_id(session, theme.workshop_id), label=label),
+        ]
+        return summary
+
+    return _edit_one(
+        session, actor_id=actor_id, theme_id=theme_id, version=version, action="rename", change=change
     )
-    return theme
 
 
 def set_marks(
@@ -136,33 +127,50 @@ def set_marks(
     out_of_scope: bool | None = None,
 ) -> Theme:
     """Mark a theme reviewed (or not) and out of scope (or back in scope)."""
+
+    def change(theme: Theme) -> str:
+        said = []
+        if reviewed is not None:
+            theme.reviewed = reviewed
+            theme.is_new = False if reviewed else theme.is_new
+            said.append("reviewed" if reviewed else "not reviewed")
+        if out_of_scope is not None:
+            theme.status = ThemeStatus.OUT_OF_SCOPE if out_of_scope else ThemeStatus.ACTIVE
+            said.append("out of scope" if out_of_scope else "in scope")
+            event = "out_of_scope" if out_of_scope else "in_scope"
+            theme.provenance = [*theme.provenance, _event(event, _latest_run_id(session, theme.workshop_id))]
+        if not said:
+            raise DomainError("Choose what to mark.")
+        return f'Marked "{theme.label}" {" and ".join(said)}'
+
+    return _edit_one(
+        session, actor_id=actor_id, theme_id=theme_id, version=version, action="mark", change=change
+    )
+
+
+def _edit_one(
+    session: Session,
+    *,
+    actor_id: int | None,
+    theme_id: int,
+    version: int | None,
+    action: str,
+    change: Callable[[Theme], str],
+) -> Theme:
+    """Change one theme in place: claim its version (refusing a stale edit), apply `change` (which
+    returns the log's summary line) and log the action with the theme before and after."""
     theme = editable_theme(session, theme_id=theme_id)
     curation_log.claim_version(session, theme=theme, expected=version)
     before = curation_log.snapshot(session, [theme])
     old = curation_log.summary_of(theme)
-    said = []
-    if reviewed is not None:
-        theme.reviewed = reviewed
-        theme.is_new = False if reviewed else theme.is_new
-        said.append("reviewed" if reviewed else "not reviewed")
-    if out_of_scope is not None:
-        theme.status = ThemeStatus.OUT_OF_SCOPE if out_of_scope else ThemeStatus.ACTIVE
-        said.append("out of scope" if out_of_scope else "in scope")
-        theme.provenance = [
-            *theme.provenance,
-            _event(
-                "out_of_scope" if out_of_scope else "in_scope", _latest_run_id(session, theme.workshop_id)
-            ),
-        ]
-    if not said:
-        raise DomainError("Choose what to mark.")
+    summary = change(theme)
     session.add(theme)
     curation_log.record(
         session,
         workshop_id=theme.workshop_id,
         actor_id=actor_id,
-        action="mark",
-        summary=f'Marked "{theme.label}" {" and ".join(said)}',
+        action=action,
+        summary=summary,
         themes_before=before,
         touched=[theme.id],
         before=old,
