@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from crowd.models import AuditEntry
 
@@ -31,6 +31,29 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def record_saved(
+    session: Session,
+    row: SQLModel,
+    *,
+    actor_id: int | None,
+    action: str,
+    target_type: str,
+    before: dict | None = None,
+) -> AuditEntry:
+    """Save a new or changed row (add, flush for its id) and log it with its stored values as `after`."""
+    session.add(row)
+    session.flush()
+    return record(
+        session,
+        actor_id=actor_id,
+        action=action,
+        target_type=target_type,
+        target_id=row.id,  # type: ignore[attr-defined]
+        before=before,
+        after=row.model_dump(mode="json"),
+    )
 
 
 def entries(

@@ -90,15 +90,8 @@ def create_foundation(
         updated_by=actor_id,
         **values,
     )
-    session.add(foundation)
-    session.flush()
-    audit.record(
-        session,
-        actor_id=actor_id,
-        action="create_foundation",
-        target_type="foundation",
-        target_id=foundation.id,
-        after=foundation.model_dump(mode="json"),
+    audit.record_saved(
+        session, foundation, actor_id=actor_id, action="create_foundation", target_type="foundation"
     )
     return foundation
 

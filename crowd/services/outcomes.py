@@ -228,16 +228,13 @@ def save_outcome(
         before = outcome.model_dump(mode="json")
         for key, value in values.items():
             setattr(outcome, key, value)
-    session.add(outcome)
-    session.flush()
-    audit.record(
+    audit.record_saved(
         session,
+        outcome,
         actor_id=actor_id,
         action="edit_outcome" if before else "add_outcome",
         target_type="outcome",
-        target_id=outcome.id,
         before=before,
-        after=outcome.model_dump(mode="json"),
     )
     return outcome
 

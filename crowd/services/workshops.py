@@ -74,16 +74,13 @@ def save_workshop(
     workshop.status = WorkshopStatus(form.status)
     workshop.opens_at, workshop.closes_at = opens_at, closes_at
     workshop.poll_question = form.poll_question.strip()[:200] or "Do you support the draft?"
-    session.add(workshop)
-    session.flush()
-    audit.record(
+    audit.record_saved(
         session,
+        workshop,
         actor_id=actor_id,
         action="edit_workshop" if workshop_id else "create_workshop",
         target_type="workshop",
-        target_id=workshop.id,
         before=before,
-        after=workshop.model_dump(mode="json"),
     )
     return workshop
 
