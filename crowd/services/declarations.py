@@ -38,8 +38,10 @@ def current_draft(session: Session) -> DeclarationVersion | None:
     ).first()
 
 
-def get_draft(session: Session, declaration_id: int) -> DeclarationVersion:
-    draft = session.get(DeclarationVersion, declaration_id)
+def get_draft(session: Session, declaration_id: int, *, lock: bool = False) -> DeclarationVersion:
+    """The draft; `lock` holds its row to the end of the transaction (PostgreSQL's FOR UPDATE), so two
+    leads saving or publishing at the same instant go one after the other and the second sees the first."""
+    draft = session.get(DeclarationVersion, declaration_id, with_for_update=lock or None)
     if draft is None or draft.status != DeclarationStatus.DRAFT:
         raise NotFound("There is no such draft: it may have been published already.")
     return draft
@@ -141,7 +143,7 @@ def save_draft(
     foundation_ids: list[int],
 ) -> DeclarationVersion:
     """Save the draft's title, preamble and the ordered choice of foundations."""
-    draft = get_draft(session, declaration_id)
+    draft = get_draft(session, declaration_id, lock=True)
     errors: dict[str, str] = {}
     title, preamble = title.strip(), preamble.replace("\r\n", "\n").strip()
     if not title:
@@ -204,7 +206,7 @@ def publish(
     session: Session, *, actor_id: int | None, declaration_id: int, change_note: str, base_url: str
 ) -> DeclarationVersion:
     """Freeze the draft as the next numbered version and open a feedback workshop for it."""
-    draft = get_draft(session, declaration_id)
+    draft = get_draft(session, declaration_id, lock=True)
     change_note = change_note.strip()
     if not change_note:
         raise DomainError("Write a change note: say what is new in this version.", field="change_note")

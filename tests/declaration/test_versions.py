@@ -191,3 +191,50 @@ def test_moderator_previews_the_draft_marked_draft(person, db):
     page = mod.client.get(f"/declaration/drafts/{draft.id}/preview")
     assert page.status_code == 200
     assert "DRAFT: not published" in page.text and "We must know the person." in page.text
+
+
+def test_two_leads_publishing_the_same_draft_at_once_make_one_version(db):
+    """Both press Publish at the same instant: one version 1 and one feedback workshop; the other lead is
+    told the draft has been published already (no database error)."""
+    import threading
+
+    from crowd.services.errors import NotFound
+
+    with db.write() as session:
+        foundation = make_foundation(session)
+        draft = declarations.start_draft(session, actor_id=None)
+        declarations.save_draft(
+            session,
+            actor_id=None,
+            declaration_id=draft.id,
+            title="Our Declaration",
+            preamble="We are Londoners.",
+            foundation_ids=[foundation.id],
+        )
+    start = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def press_publish(note: str) -> None:
+        start.wait()
+        try:
+            with db.write() as session:
+                version = declarations.publish(
+                    session, actor_id=None, declaration_id=draft.id, change_note=note, base_url=BASE_URL
+                )
+                outcomes.append(version.number)
+        except Exception as error:  # noqa: BLE001 - what the second lead gets is the point of the test
+            outcomes.append(error)
+
+    threads = [threading.Thread(target=press_publish, args=(note,)) for note in ("First", "Also first")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes, key=str)[0] == 1
+    refused = [o for o in outcomes if o != 1]
+    assert len(refused) == 1 and isinstance(refused[0], NotFound), outcomes
+    assert "published already" in refused[0].message
+    with db.read() as session:
+        published = declarations.published_versions(session)
+        feedback = session.exec(select(Workshop).where(Workshop.slug == "feedback-v1")).all()
+    assert [v.number for v in published] == [1] and len(feedback) == 1
