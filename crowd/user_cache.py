@@ -5,7 +5,7 @@ read on every request). An app keeps each loaded participant for `TTL` seconds; 
 Participant row made in this process (through the ORM: profile, access, erasure, sign-out-everywhere)
 drops it at flush and again at commit, so in one process the next request always sees the change.
 Changes made by another process (a second uvicorn worker, `crowd users`) show within `TTL` seconds
-(6 s; an entry lives a random 3-6 s so that people who signed in together are not read again at once).
+(2 s; an entry lives a random 1-2 s so that people who signed in together are not read again at once).
 The cached object is detached and shared between requests: read it, never change it (services load
 their own copy to change).
 """
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from crowd.models import Participant
 
-TTL = 6.0
+TTL = 2.0
 _CACHES: weakref.WeakSet[UserCache] = weakref.WeakSet()
 _CHANGED = "crowd.changed_participants"
 
