@@ -79,20 +79,26 @@ def make_foundation(
     return foundation
 
 
+def make_draft(session, *, titles=("Get Personal", "Make Boundaries Invisible")):
+    """A saved draft with one new foundation per title."""
+    made = [make_foundation(session, title=t, statement=f"We must {t.lower()}.") for t in titles]
+    draft = declarations.start_draft(session, actor_id=None)
+    declarations.save_draft(
+        session,
+        actor_id=None,
+        declaration_id=draft.id,
+        title="Our Declaration",
+        preamble="We are Londoners.\n\nWe wrote this together.",
+        foundation_ids=[f.id for f in made],
+    )
+    return draft
+
+
 def publish_declaration(
     db: Database, *, titles=("Get Personal", "Make Boundaries Invisible"), note="First version"
 ):
     with db.write() as session:
-        made = [make_foundation(session, title=t, statement=f"We must {t.lower()}.") for t in titles]
-        draft = declarations.start_draft(session, actor_id=None)
-        declarations.save_draft(
-            session,
-            actor_id=None,
-            declaration_id=draft.id,
-            title="Our Declaration",
-            preamble="We are Londoners.\n\nWe wrote this together.",
-            foundation_ids=[f.id for f in made],
-        )
+        draft = make_draft(session, titles=titles)
         version = declarations.publish(
             session, actor_id=None, declaration_id=draft.id, change_note=note, base_url=BASE_URL
         )

@@ -11,7 +11,7 @@ from sqlmodel import select
 from crowd.models import Access, DeclarationVersion, Outcome, Workshop
 from crowd.services import declarations, foundations
 from exports import contracts
-from tests.declaration.conftest import BASE_URL, make_foundation, publish_declaration
+from tests.declaration.conftest import BASE_URL, make_draft, make_foundation, publish_declaration
 
 
 def _draft_with(person, db, *, statement="We must know the person."):
@@ -201,16 +201,7 @@ def test_two_leads_publishing_the_same_draft_at_once_make_one_version(db):
     from crowd.services.errors import NotFound
 
     with db.write() as session:
-        foundation = make_foundation(session)
-        draft = declarations.start_draft(session, actor_id=None)
-        declarations.save_draft(
-            session,
-            actor_id=None,
-            declaration_id=draft.id,
-            title="Our Declaration",
-            preamble="We are Londoners.",
-            foundation_ids=[foundation.id],
-        )
+        draft = make_draft(session)
     start = threading.Barrier(2)
     outcomes: list[object] = []
 
