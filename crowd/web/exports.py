@@ -20,17 +20,21 @@ from crowd.services.errors import DomainError, ValidationFailed
 from crowd.templating import is_htmx, render
 
 
+def _workshop_choices(session) -> list[tuple[int, str]]:
+    return [(w.id, w.title) for w in session.exec(select(Workshop).order_by(Workshop.title))]
+
+
 def _choices(request: Request) -> dict:
     with request.app.state.db.read() as session:
         versions = declarations.published_versions(session)
-        workshops = list(session.exec(select(Workshop).order_by(Workshop.title)))
+        workshops = _workshop_choices(session)
         draft = declarations.current_draft(session)
     return {
         "versions": [
             (v.number, f"Version {v.number}" + (f", {v.published_at:%-d %b %Y}" if v.published_at else ""))
             for v in versions
         ],  # fmt: skip
-        "workshops": [(w.id, w.title) for w in workshops],
+        "workshops": workshops,
         "has_draft": draft is not None,
         "papers": [("a3", "A3 (297 x 420 mm)"), ("a4", "A4 (210 x 297 mm)")],
         "poster_formats": [("pdf", "PDF, for printing"), ("png", "PNG picture, for sharing")],
@@ -87,19 +91,24 @@ def exports_page(request: Request) -> Response:
     return _page(request)
 
 
-@guard(Access.LEAD, write=True)
-def download_poster(request: Request) -> Response:
+def _download(request: Request, parse, make) -> Response:
+    """A download from the exports page: the form's options, the file made from them, or the page again
+    with the message beside the field."""
     try:
-        options = exports.poster_options(form_of(request))
-        export = exports.export_poster(
-            request.app.state.db,
-            settings=request.app.state.settings,
-            actor=request.state.user,
-            options=options,
-        )
+        export = make(parse(form_of(request)))
     except (ValidationFailed, DomainError) as error:
         return _refused(request, error)
     return _attachment(export)
+
+
+@guard(Access.LEAD, write=True)
+def download_poster(request: Request) -> Response:
+    db, settings, actor = request.app.state.db, request.app.state.settings, request.state.user
+    return _download(
+        request,
+        exports.poster_options,
+        lambda options: exports.export_poster(db, settings=settings, actor=actor, options=options),
+    )
 
 
 @guard(Access.MODERATOR)
@@ -131,37 +140,32 @@ def public_poster(request: Request) -> Response:
 
 @guard(Access.LEAD, write=True)
 def download_document(request: Request) -> Response:
-    try:
-        options = exports.document_options(form_of(request))
-        export = exports.export_document(request.app.state.db, actor=request.state.user, options=options)
-    except (ValidationFailed, DomainError) as error:
-        return _refused(request, error)
-    return _attachment(export)
+    db, actor = request.app.state.db, request.state.user
+    return _download(
+        request,
+        exports.document_options,
+        lambda options: exports.export_document(db, actor=actor, options=options),
+    )
 
 
 @guard(Access.LEAD, write=True)
 def download_data(request: Request) -> Response:
-    try:
-        options = exports.data_options(form_of(request))
-        export, _ = exports.export_data(
-            request.app.state.db,
-            settings=request.app.state.settings,
-            actor=request.state.user,
-            options=options,
-        )
-    except (ValidationFailed, DomainError) as error:
-        return _refused(request, error)
-    return _attachment(export)
+    db, settings, actor = request.app.state.db, request.app.state.settings, request.state.user
+    return _download(
+        request,
+        exports.data_options,
+        lambda options: exports.export_data(db, settings=settings, actor=actor, options=options)[0],
+    )
 
 
 @guard(Access.LEAD, write=True)
 def download_report(request: Request) -> Response:
-    try:
-        options = exports.report_options(form_of(request))
-        export = exports.export_report(request.app.state.db, actor=request.state.user, options=options)
-    except (ValidationFailed, DomainError) as error:
-        return _refused(request, error)
-    return _attachment(export)
+    db, actor = request.app.state.db, request.state.user
+    return _download(
+        request,
+        exports.report_options,
+        lambda options: exports.export_report(db, actor=actor, options=options),
+    )
 
 
 @guard(Access.LEAD)
@@ -172,13 +176,15 @@ def report_page(request: Request) -> Response:
     report, sections = exports.report_page(
         request.app.state.db, actor=request.state.user, workshop_id=workshop_id
     )
+    with request.app.state.db.read() as session:
+        workshops = _workshop_choices(session)
     context = {
         "report": report,
         "key_figures": exports.report_renderer.key_figures(report),  # type: ignore[arg-type]
         # The SVGs are drawn by matplotlib, which escapes every label it writes.
         "sections": [(section, Markup(section.svg)) for section in sections],  # noqa: S704
         "workshop_id": workshop_id,
-        "workshops": _choices(request)["workshops"],
+        "workshops": workshops,
     }
     if is_htmx(request):
         return render(request, "partials/export_report.html", context)
