@@ -114,7 +114,7 @@ def _withdraw_votes(session: Session, participant_id: int) -> None:
         )
     voted_on = list(session.exec(mine))
     session.exec(delete(Vote).where(col(Vote.participant_id) == participant_id))  # type: ignore[call-overload]
-    for contribution in session.exec(select(Contribution).where(col(Contribution.id).in_(voted_on))):
-        session.refresh(contribution)
+    lowered = select(Contribution).where(col(Contribution.id).in_(voted_on))
+    for contribution in session.exec(lowered.execution_options(populate_existing=True)):
         contribution.support = wilson_lower_bound(contribution.agree_count, contribution.disagree_count)
         session.add(contribution)
