@@ -7,11 +7,19 @@ to serve everyone else, and still land once the lock is free.
 import asyncio
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from sqlmodel import select
 
 from crowd.db import Database, create_all
 from crowd.models import Participant
+
+
+def _run(coroutine):
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps an event loop running in
+    this one when they share the pytest worker."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 def _add(session, *, email: str) -> int:
@@ -25,7 +33,7 @@ def test_a_write_waits_off_the_event_loop_while_another_process_writes(tmp_path)
     url = f"sqlite:///{tmp_path / 'crowd.db'}"
     db = Database(url)
     create_all(db.engine)
-    other = sqlite3.connect(tmp_path / "crowd.db", isolation_level=None)
+    other = sqlite3.connect(tmp_path / "crowd.db", isolation_level=None, check_same_thread=False)
     other.execute("BEGIN IMMEDIATE")  # another process is writing
     ticks: list[float] = []
 
@@ -39,7 +47,7 @@ def test_a_write_waits_off_the_event_loop_while_another_process_writes(tmp_path)
         return await write
 
     try:
-        new_id = asyncio.run(asyncio.wait_for(main(), timeout=20))
+        new_id = _run(asyncio.wait_for(main(), timeout=20))
     finally:
         other.close()
     gaps = [later - earlier for earlier, later in zip(ticks, ticks[1:], strict=False)]
@@ -61,12 +69,12 @@ def test_a_write_that_fails_changes_nothing(tmp_path):
         raise ValueError("refused half way")
 
     try:
-        asyncio.run(db.run_write(add_then_fail, email="half@example.org"))
+        _run(db.run_write(add_then_fail, email="half@example.org"))
     except ValueError:
         pass
     else:
         raise AssertionError("the error was swallowed")
-    asyncio.run(db.run_write(_add, email="whole@example.org"))
+    _run(db.run_write(_add, email="whole@example.org"))
     with db.read() as session:
         emails = session.exec(select(Participant.email)).all()
     assert emails == ["whole@example.org"]
