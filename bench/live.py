@@ -21,7 +21,6 @@ import json
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,7 @@ from sqlalchemy import func  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from crowd.db import Database, create_all  # noqa: E402
+from crowd.devserver import UVICORN, free_port, launch  # noqa: E402
 from crowd.models import Access, CareRole, Contribution, LiveAnswer, OutboxMessage, Participant, Stream  # noqa: E402
 from crowd.models._base import utcnow  # noqa: E402
 from crowd.services import live, workshops  # noqa: E402
@@ -44,12 +44,6 @@ from crowd.services import live, workshops  # noqa: E402
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TOTAL = re.compile(r'data-total="(\d+)"')
 LEAD_EMAIL = "lead@example.org"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def prepare(url: str) -> tuple[str, int]:
@@ -78,7 +72,6 @@ def prepare(url: str) -> tuple[str, int]:
 
 def start_server(url: str, port: int, workdir: str, workers: int) -> subprocess.Popen:
     env = {
-        **os.environ,
         "DATABASE_URL": url,
         "SECRET_KEY": "bench-" + "x" * 40,
         "ENVIRONMENT": "development",
@@ -86,18 +79,11 @@ def start_server(url: str, port: int, workdir: str, workers: int) -> subprocess.
         "BASE_URL": f"http://127.0.0.1:{port}",
         "DATA_DIR": workdir,
     }
-    command = [sys.executable, "-m", "uvicorn", "crowd.app:from_env", "--factory", "--host", "127.0.0.1",
-               "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("the server did not start")
+    command = [*UVICORN, "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"]  # fmt: skip
+    try:
+        return launch(env, port=port, log_path=Path(workdir) / "server.log", command=command)
+    except RuntimeError as error:
+        raise SystemExit(str(error)) from None
 
 
 def sign_in_lead(base: str, url: str) -> httpx.Client:

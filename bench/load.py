@@ -24,7 +24,6 @@ import json
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,7 @@ from sqlalchemy import create_engine, func, text  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from crowd.db import Database, create_all  # noqa: E402
+from crowd.devserver import free_port, launch  # noqa: E402
 from crowd.models import CareRole, Contribution, ContributionKind, Participant, Vote, Workshop  # noqa: E402
 from crowd.models._base import utcnow  # noqa: E402
 from crowd.services import auth, contributions, workshops  # noqa: E402
@@ -61,12 +61,6 @@ TOPICS = [
     "home care visits that are not rushed",
     "interpreters at every appointment",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -167,7 +161,6 @@ def prepare(database_url: str, settings: Settings, participants: int) -> Setup:
 
 def start_server(args, database_url: str, port: int, folder: Path) -> tuple[subprocess.Popen, str]:
     env = {
-        **os.environ,
         "DATABASE_URL": database_url,
         "SECRET_KEY": SECRET,
         "ENVIRONMENT": "production",
@@ -198,18 +191,10 @@ def start_server(args, database_url: str, port: int, folder: Path) -> tuple[subp
         "--workers",
         str(args.workers),
     ]
-    log = (folder / "server.log").open("wb")
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            sys.exit(f"the server did not start:\n{(folder / 'server.log').read_text()[-3000:]}")
-        time.sleep(0.5)
+    try:
+        server = launch(env, port=port, log_path=folder / "server.log", command=command, timeout=120)
+    except RuntimeError as error:
+        sys.exit(str(error))
     time.sleep(3 if args.workers > 1 else 0)  # let every worker finish importing
     return server, limits
 

@@ -25,7 +25,6 @@ import logging
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,15 +33,15 @@ from collections import Counter
 from pathlib import Path
 
 import aiohttp
-import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, inspect  # noqa: E402
-from sqlmodel import SQLModel, select  # noqa: E402
+from sqlalchemy import func  # noqa: E402
+from sqlmodel import select  # noqa: E402
 
-from crowd.db import Database, create_all  # noqa: E402
+from crowd.db import Database  # noqa: E402
+from crowd.devserver import UVICORN, free_port, launch, prepare_database  # noqa: E402
 from crowd.models import (  # noqa: E402
     CareRole,
     Contribution,
@@ -62,38 +61,10 @@ CHOICES = [c.value for c in VoteChoice]
 BOROUGHS = ["Hackney", "Lambeth", "Croydon", "Barnet", "Camden", "Newham", "Outside London"]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def prepare_schema(database_url: str) -> None:
-    """Migrate as `crowd migrate` does; build from the models if the migration lags behind them."""
-    database = Database(database_url)
-    database.migrate()
-    create_all(database.engine)
-    inspector = inspect(database.engine)
-    stale = any(
-        column.name not in {c["name"] for c in inspector.get_columns(table.name)}
-        for table in SQLModel.metadata.sorted_tables
-        for column in table.columns
-    )
-    database.dispose()
-    if stale:
-        path = Path(database_url.removeprefix("sqlite:///"))
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        database = Database(database_url)
-        create_all(database.engine)
-        database.dispose()
-
-
 def start_server(database_url: str, folder: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
-        **os.environ,
         "DATABASE_URL": database_url,
         "SECRET_KEY": SECRET,
         "RATE_LIMITS_ENABLED": "false",
@@ -102,31 +73,13 @@ def start_server(database_url: str, folder: Path) -> tuple[subprocess.Popen, str
         "BASE_URL": url,
         "DATA_DIR": str(folder),
     }
-    command = [sys.executable, "-m", "uvicorn", "crowd.app:from_env", "--factory", "--host", "127.0.0.1"]
-    command += [
-        "--port",
-        str(port),
-        "--workers",
-        os.environ.get("BENCH_WORKERS", "1"),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
+    command = [*UVICORN, "--port", str(port), "--workers", os.environ.get("BENCH_WORKERS", "1")]
+    command += ["--log-level", "warning", "--no-access-log"]
     command += ["--timeout-keep-alive", "120"]  # participants idle while the others sign in
-    log = (folder / "server.log").open("wb")
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return server, url
-        except httpx.HTTPError:
-            pass
-        if server.poll() is not None:
-            break
-        time.sleep(0.2)
-    server.kill()
-    raise SystemExit(f"server did not start:\n{(folder / 'server.log').read_text()}")
+    try:
+        return launch(env, port=port, log_path=folder / "server.log", command=command), url
+    except RuntimeError as error:
+        raise SystemExit(str(error)) from None
 
 
 def seed(
@@ -340,7 +293,7 @@ def main() -> None:
             url, database_url = args.url.rstrip("/"), args.database_url
         else:
             database_url = f"sqlite:///{folder / 'crowd.db'}"
-            prepare_schema(database_url)
+            prepare_database(database_url, folder / "crowd.db")
             server, url = start_server(database_url, folder)
         database = Database(database_url)
         try:

@@ -2,59 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
-from sqlalchemy import inspect
-from sqlmodel import SQLModel
 
-from crowd.db import Database, create_all
+from crowd.db import Database
+from crowd.devserver import free_port, launch, prepare_database
 from crowd.models import Section, Workshop
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"  # test-results/ is emptied by pytest-playwright each run
 CHROMIUM = "/usr/bin/chromium"
 BLOCKING = {"serious", "critical"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def stale_columns(database: Database) -> list[str]:
-    """Columns the models have that the migrated schema lacks (the migration is regenerated at release)."""
-    inspector = inspect(database.engine)
-    missing = []
-    for table in SQLModel.metadata.sorted_tables:
-        if inspector.has_table(table.name):
-            have = {c["name"] for c in inspector.get_columns(table.name)}
-            missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in have]
-    return missing
-
-
-def prepare_database(database_url: str, path: Path) -> None:
-    """Migrate a fresh SQLite file as `crowd` does; if the migration lags the models, build from them."""
-    database = Database(database_url)
-    database.migrate()
-    create_all(database.engine)  # tables added since the migration was last generated
-    stale = stale_columns(database)
-    database.dispose()
-    if stale:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        database = Database(database_url)
-        create_all(database.engine)
-        database.dispose()
 
 
 @dataclass
@@ -76,7 +37,6 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
-        **os.environ,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "e2e-secret-" + "x" * 40,
         "ADMIN_EMAILS": "admin@example.org",
@@ -86,25 +46,12 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         "BASE_URL": url,
         "DATA_DIR": str(folder),
     }
-    command = [sys.executable, "-m", "uvicorn", "crowd.app:from_env", "--factory", "--host", "127.0.0.1"]
-    log = (folder / "server.log").open("wb")
-    server = subprocess.Popen([*command, "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log)
+    server = launch(env, port=port, log_path=folder / "server.log", timeout=30)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the live server did not start:\n{(folder / 'server.log').read_text()}")
-            time.sleep(0.2)
         yield LiveServer(url=url, database_url=database_url)
     finally:
         server.terminate()
         server.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -3,22 +3,19 @@ and participants signed in to it through real sign-in links."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
 from crowd.db import Database
+from crowd.devserver import free_port, launch, prepare_database
 from crowd.models import CareRole, Participant
 from crowd.models._base import utcnow
 from crowd.services import auth
 from crowd.settings import Settings
-from tests.e2e.conftest import free_port, prepare_database
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "reliability-secret-" + "x" * 40
@@ -46,7 +43,6 @@ class Server:
 
     def start(self) -> None:
         env = {
-            **os.environ,
             "DATABASE_URL": self.database_url,
             "SECRET_KEY": SECRET,
             "RATE_LIMITS_ENABLED": "false",
@@ -55,22 +51,7 @@ class Server:
             "BASE_URL": self.url,
             "DATA_DIR": str(self.folder),
         }
-        command = [sys.executable, "-m", "uvicorn", "crowd.app:from_env", "--factory", "--host", "127.0.0.1"]
-        log = (self.folder / "server.log").open("ab")
-        self.process = subprocess.Popen(
-            [*command, "--port", str(self.port)], cwd=ROOT, env=env, stdout=log, stderr=log
-        )
-        log.close()
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start:\n{(self.folder / 'server.log').read_text()}")
-            time.sleep(0.2)
+        self.process = launch(env, port=self.port, log_path=self.folder / "server.log", timeout=30)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown, no lifespan end, no flushing; exactly what a crash or the OOM killer does."""

@@ -13,6 +13,7 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from crowd.app import create_app
+from crowd.devserver import free_port
 from crowd.models import OutboxMessage
 from tests.conftest import csrf_of
 
@@ -26,12 +27,6 @@ class Collect:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
         return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
