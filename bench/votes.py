@@ -8,7 +8,7 @@ the vote as htmx does (X-CSRF-Token header, partial response), waits --think-ms 
 repeats. Every 200 response is an acknowledged vote; the last acknowledged choice per participant per
 idea is what the database must hold afterwards.
 
-    .venv/bin/python bench/votes.py [--participants 200] [--seconds 15] [--ideas 100] [--think-ms 300]
+    .venv/bin/python bench/votes.py [--participants 200] [--seconds 15] [--ideas 100] [--think-ms 300] [--workers 1]
 
 Checks: `lost` = acknowledged final votes missing or different in the vote table; `double_counted` =
 ideas whose stored agree/disagree/pass counts exceed the vote rows behind them; `mismatched_tallies` =
@@ -61,7 +61,7 @@ CHOICES = [c.value for c in VoteChoice]
 BOROUGHS = ["Hackney", "Lambeth", "Croydon", "Barnet", "Camden", "Newham", "Outside London"]
 
 
-def start_server(database_url: str, folder: Path) -> tuple[subprocess.Popen, str]:
+def start_server(database_url: str, folder: Path, workers: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
@@ -73,7 +73,7 @@ def start_server(database_url: str, folder: Path) -> tuple[subprocess.Popen, str
         "BASE_URL": url,
         "DATA_DIR": str(folder),
     }
-    command = [*UVICORN, "--port", str(port), "--workers", os.environ.get("BENCH_WORKERS", "1")]
+    command = [*UVICORN, "--port", str(port), "--workers", str(workers)]
     command += ["--log-level", "warning", "--no-access-log"]
     command += ["--timeout-keep-alive", "120"]  # participants idle while the others sign in
     try:
@@ -278,6 +278,9 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--ideas", type=int, default=100)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="uvicorn worker processes (SQLite: 1 is faster)"
+    )
     parser.add_argument("--think-ms", type=float, default=300, help="mean pause between one person's votes")
     parser.add_argument(
         "--url", help="a running server (its SECRET_KEY must be the bench's; see --database-url)"
@@ -294,7 +297,7 @@ def main() -> None:
         else:
             database_url = f"sqlite:///{folder / 'crowd.db'}"
             prepare_database(database_url, folder / "crowd.db")
-            server, url = start_server(database_url, folder)
+            server, url = start_server(database_url, folder, args.workers)
         database = Database(database_url)
         try:
             idea_ids, links, people_ids = seed(
@@ -334,7 +337,7 @@ def main() -> None:
         "client_cpu_ms_per_vote": round(outcome["client_cpu"] * 1000 / max(votes, 1), 2),
         "load_average_1m": round(os.getloadavg()[0], 1),
         "db": "sqlite" if database_url.startswith("sqlite") else database_url.split(":", 1)[0],
-        "server": args.url or "uvicorn, 1 worker",
+        "server": args.url or f"uvicorn, {args.workers} worker(s)",
     }
     print(json.dumps(summary))
 
