@@ -209,8 +209,7 @@ def _theme_done(request: Request, theme_id: int, message: str) -> Response:
         with request.app.state.db.read() as session:
             context = _theme_context(request, session, _load(session, theme_id))
         context["done"] = message
-        response = render(request, "partials/curate_theme.html", context)
-        return response
+        return render(request, "partials/curate_theme.html", context)
     flash(request, message)
     return RedirectResponse(f"/manage/themes/{theme_id}/curate", status_code=303)
 
