@@ -47,8 +47,8 @@ from crowd.models import (  # noqa: E402
     WorkshopStatus,
 )
 from crowd.models._base import utcnow  # noqa: E402
-from crowd.services import auth  # noqa: E402
 from crowd.services.boroughs import BOROUGHS  # noqa: E402
+from crowd.services.people import auth  # noqa: E402
 from crowd.settings import Settings  # noqa: E402
 
 WORDS = [
@@ -189,7 +189,7 @@ def build(
             [{"cid": cid, "a": a, "d": d, "p": p} for cid, (a, d, p) in tallies.items()],
         )
         session.flush()
-        from crowd.services.themes import refresh_sizes
+        from crowd.services.themes.curated import refresh_sizes
 
         refresh_sizes(session, workshop_id=workshop.id)
         return workshop.id, theme_ids[0], len(votes)

@@ -44,8 +44,10 @@ from crowd.models import (  # noqa: E402
     Workshop,
     WorkshopStatus,
 )
-from crowd.services import declarations, exports, foundations  # noqa: E402
 from crowd.services.boroughs import BOROUGHS  # noqa: E402
+from crowd.services.declaration import foundations  # noqa: E402
+from crowd.services.declaration import versions as declarations  # noqa: E402
+from crowd.services.exports import run as exports  # noqa: E402
 from crowd.settings import Settings  # noqa: E402
 
 TEXTS = (

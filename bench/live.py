@@ -39,7 +39,8 @@ from crowd.db import Database, create_all  # noqa: E402
 from crowd.devserver import UVICORN, free_port, launch  # noqa: E402
 from crowd.models import Access, CareRole, Contribution, LiveAnswer, OutboxMessage, Participant, Stream  # noqa: E402
 from crowd.models._base import utcnow  # noqa: E402
-from crowd.services import live, workshops  # noqa: E402
+from crowd.services.streams import live  # noqa: E402
+from crowd.services.workshop import workshops  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TOTAL = re.compile(r'data-total="(\d+)"')

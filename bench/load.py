@@ -45,7 +45,8 @@ from crowd.db import Database, create_all  # noqa: E402
 from crowd.devserver import free_port, launch  # noqa: E402
 from crowd.models import CareRole, Contribution, ContributionKind, Participant, Vote, Workshop  # noqa: E402
 from crowd.models._base import utcnow  # noqa: E402
-from crowd.services import auth, contributions, workshops  # noqa: E402
+from crowd.services.people import auth  # noqa: E402
+from crowd.services.workshop import contributions, workshops  # noqa: E402
 from crowd.settings import Settings  # noqa: E402
 
 SECRET = "load-bench-secret-" + "x" * 40

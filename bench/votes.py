@@ -51,7 +51,8 @@ from crowd.models import (  # noqa: E402
     VoteChoice,
 )
 from crowd.models._base import utcnow  # noqa: E402
-from crowd.services import auth, workshops  # noqa: E402
+from crowd.services.people import auth  # noqa: E402
+from crowd.services.workshop import workshops  # noqa: E402
 from crowd.settings import Settings  # noqa: E402
 
 logging.getLogger("crowd.mail").setLevel(logging.ERROR)  # the bench's 200 sign-in mails

@@ -62,7 +62,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     from crowd.models import Access
-    from crowd.services import participants
+    from crowd.services.people import participants
 
     database = _database(settings)
     if args.email:
@@ -106,9 +106,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from sqlmodel import select
 
     from crowd.models import Stream, Workshop
-    from crowd.services import imports
     from crowd.services.errors import DomainError
-    from crowd.services.import_readers import MAX_BYTES, too_large_message
+    from crowd.services.streams import imports
+    from crowd.services.streams.readers import MAX_BYTES, too_large_message
 
     path = Path(args.file)
     if not path.is_file():
@@ -156,8 +156,8 @@ def cmd_themes_run(args: argparse.Namespace, settings: Settings) -> int:
     from sqlmodel import select
 
     from crowd.models import Workshop
-    from crowd.services import theme_runs
     from crowd.services.errors import DomainError
+    from crowd.services.themes import runs as theme_runs
 
     database = _database(settings)
     try:
@@ -268,8 +268,8 @@ def cmd_opinions_run(args: argparse.Namespace, settings: Settings) -> int:
     from sqlmodel import select
 
     from crowd.models import OpinionRunStatus, Workshop
-    from crowd.services import opinions
     from crowd.services.errors import DomainError
+    from crowd.services.opinions import analysis as opinions
 
     database = _database(settings)
     try:
@@ -311,8 +311,8 @@ def cmd_opinions_evaluate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     """crowd export poster|document|data|report --out FILE: the same exports as the web, audited."""
-    from crowd.services import exports
     from crowd.services.errors import DomainError
+    from crowd.services.exports import run as exports
     from exports.errors import ExportError
 
     out = Path(args.out)
@@ -373,7 +373,8 @@ def _export_data(database, settings: Settings, args: argparse.Namespace, out: Pa
     """The data zip with a rich progress bar per table (rows written of rows expected)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from crowd.services import export_data, exports
+    from crowd.services.exports import data as export_data
+    from crowd.services.exports import run as exports
 
     workshop_id = _workshop_id(database, args.workshop)
     with database.read() as session:

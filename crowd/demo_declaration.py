@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from crowd.models import Access, DeclarationVersion, Participant
-from crowd.services import declarations, foundations, outcomes, signatories
-from crowd.services.declaration_snapshot import outcomes_by_key
+from crowd.services.declaration import foundations, outcomes, signatories
+from crowd.services.declaration import versions as declarations
+from crowd.services.declaration.snapshot import outcomes_by_key
 
 PREAMBLE = (
     "We are staff, people who use services and carers from across London. Over many conversations we "

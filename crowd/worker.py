@@ -15,7 +15,9 @@ import time
 
 from clustering import Embedder
 from clustering.reduce import Reducer
-from crowd.services import embeddings, theme_runs, themes
+from crowd.services.themes import curated as themes
+from crowd.services.themes import embeddings
+from crowd.services.themes import runs as theme_runs
 
 log = logging.getLogger("crowd.worker")
 

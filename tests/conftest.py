@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 from crowd.app import create_app
 from crowd.db import Database, create_all
 from crowd.models import Access, CareRole, OutboxMessage, Participant, Section, Workshop, WorkshopStatus
-from crowd.services import workshops
+from crowd.services.workshop import workshops
 from crowd.settings import Settings
 
 POSTGRES_URL = os.environ.get("CROWD_TEST_POSTGRES_URL", "")

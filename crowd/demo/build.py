@@ -35,9 +35,10 @@ from crowd.models import (
     WorkshopStatus,
 )
 from crowd.models._base import LONDON, utcnow
-from crowd.services import contributions, participants, polls, workshops
-from crowd.services.contributions import wilson_lower_bound
 from crowd.services.errors import DomainError
+from crowd.services.people import participants
+from crowd.services.workshop import contributions, polls, workshops
+from crowd.services.workshop.contributions import wilson_lower_bound
 
 Progress = Callable[[str, int, int], None]
 

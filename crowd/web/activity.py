@@ -7,8 +7,9 @@ from starlette.responses import RedirectResponse, Response
 
 from crowd.models import Access, Contribution
 from crowd.security import form_of, guard
-from crowd.services import activity, contributions, workshops
 from crowd.services.errors import DomainError, NotFound
+from crowd.services.people import activity
+from crowd.services.workshop import contributions, workshops
 from crowd.templating import flash, render
 
 

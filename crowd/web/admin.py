@@ -10,9 +10,10 @@ from starlette.responses import RedirectResponse, Response
 
 from crowd.models import Access, Participant
 from crowd.security import form_of, guard
-from crowd.services import audit, mail, participants
-from crowd.services.auth import normalise_email
+from crowd.services import audit, mail
 from crowd.services.errors import DomainError
+from crowd.services.people import participants
+from crowd.services.people.auth import normalise_email
 from crowd.templating import flash, render
 
 

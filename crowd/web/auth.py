@@ -9,8 +9,8 @@ from starlette.responses import RedirectResponse, Response
 
 from crowd.models import Access
 from crowd.security import PUBLIC, form_of, guard, sign_in, sign_out
-from crowd.services import auth, participants
 from crowd.services.errors import DomainError, ValidationFailed
+from crowd.services.people import auth, participants
 from crowd.templating import flash, render
 
 

@@ -1,6 +1,6 @@
 """The design group's curation workspace: the theme board, the theme workspace and its actions.
 
-Routes parse, authorise (moderators and above), call crowd.services.curation and render. Every action
+Routes parse, authorise (moderators and above), call crowd.services.curation.actions and render. Every action
 answers an htmx request with the partial it changed (the board table or the theme workspace) and a
 plain form post with a redirect, so the pages work without JavaScript. A refused action re-renders the
 page with the message (400, or 409 for a concurrent edit) and stores nothing; an htmx request gets the
@@ -15,8 +15,13 @@ from starlette.responses import RedirectResponse, Response
 
 from crowd.models import Access, CandidateFoundation, Foundation, Theme, ThemeRun, ThemeStatus, Workshop
 from crowd.security import form_of, guard
-from crowd.services import consensus, curation, curation_board, curation_log, theme_runs, themes
+from crowd.services.curation import actions as curation
+from crowd.services.curation import board as curation_board
+from crowd.services.curation import consensus
+from crowd.services.curation import log as curation_log
 from crowd.services.errors import DomainError, NotFound
+from crowd.services.themes import curated as themes
+from crowd.services.themes import runs as theme_runs
 from crowd.templating import flash, is_htmx, render
 
 MEMBERS_PAGE = 50

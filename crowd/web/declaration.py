@@ -10,12 +10,12 @@ from starlette.responses import RedirectResponse, Response
 
 from crowd.models import Access
 from crowd.security import PUBLIC, RateLimited, form_of, guard, rate_key
-from crowd.services import declaration_feedback as feedback
-from crowd.services import declarations
-from crowd.services.declaration_diff import diff_declarations
-from crowd.services.declaration_snapshot import paragraphs
+from crowd.services.declaration import feedback
+from crowd.services.declaration import versions as declarations
+from crowd.services.declaration.diff import diff_declarations
+from crowd.services.declaration.outcomes import format_value
+from crowd.services.declaration.snapshot import paragraphs
 from crowd.services.errors import DomainError, NotFound
-from crowd.services.outcomes import format_value
 from crowd.templating import flash, is_htmx, render
 
 # Feedback and support answers from one visitor (IP or participant, and browser session) per minute.

@@ -7,8 +7,9 @@ from starlette.responses import RedirectResponse, Response
 
 from crowd.models import Access
 from crowd.security import form_of, guard
-from crowd.services import declarations, foundations
-from crowd.services.declaration_snapshot import chosen_foundations
+from crowd.services.declaration import foundations
+from crowd.services.declaration import versions as declarations
+from crowd.services.declaration.snapshot import chosen_foundations
 from crowd.services.errors import DomainError, ValidationFailed
 from crowd.templating import flash, render
 from crowd.web.declaration import draft_preview_context

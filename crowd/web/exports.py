@@ -15,8 +15,9 @@ from starlette.types import Receive, Scope, Send
 
 from crowd.models import Access, Workshop
 from crowd.security import PUBLIC, form_of, guard
-from crowd.services import declarations, exports
+from crowd.services.declaration import versions as declarations
 from crowd.services.errors import DomainError, ValidationFailed
+from crowd.services.exports import run as exports
 from crowd.templating import is_htmx, render
 
 

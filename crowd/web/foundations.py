@@ -7,9 +7,9 @@ from starlette.responses import RedirectResponse, Response
 
 from crowd.models import Access, Direction, EvidenceKind, OutcomeKind, OutcomeUnit
 from crowd.security import form_of, guard
-from crowd.services import foundations, outcomes
+from crowd.services.declaration import foundations, outcomes
+from crowd.services.declaration.foundations import FIELD_LABELS, FIELDS, FoundationConflict
 from crowd.services.errors import NotFound, ValidationFailed
-from crowd.services.foundations import FIELD_LABELS, FIELDS, FoundationConflict
 from crowd.templating import flash, render
 
 EVIDENCE_FIELDS = ("kind", "title", "text", "citation", "url")

@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from crowd.models import Access
 from crowd.security import guard
-from crowd.services import moderation, workshops
+from crowd.services.workshop import moderation, workshops
 from crowd.templating import render
 
 

@@ -8,9 +8,10 @@ from starlette.responses import RedirectResponse, Response
 
 from crowd.models import Access, ImportStatus, Stream, Workshop
 from crowd.security import form_of, guard
-from crowd.services import imports, workshops
 from crowd.services.errors import DomainError
-from crowd.services.import_readers import MAX_BYTES, too_large_message
+from crowd.services.streams import imports
+from crowd.services.streams.readers import MAX_BYTES, too_large_message
+from crowd.services.workshop import workshops
 from crowd.templating import flash, render
 
 PREVIEW_ROWS = 200

@@ -21,8 +21,9 @@ from starlette.responses import RedirectResponse, Response
 
 from crowd.models import Access, LiveEvent, LiveQuestion, QuestionKind
 from crowd.security import PUBLIC, RateLimited, form_of, guard
-from crowd.services import live, workshops
 from crowd.services.errors import DomainError, NotFound, ValidationFailed
+from crowd.services.streams import live
+from crowd.services.workshop import workshops
 from crowd.templating import flash, is_htmx, render
 
 DEVICE_BURST = "20 per 10 second"

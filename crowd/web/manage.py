@@ -8,8 +8,8 @@ from starlette.responses import RedirectResponse, Response
 from crowd.models import Access, Workshop, WorkshopStatus
 from crowd.models._base import LONDON
 from crowd.security import form_of, guard
-from crowd.services import workshops
 from crowd.services.errors import NotFound, ValidationFailed
+from crowd.services.workshop import workshops
 from crowd.templating import flash, render
 
 FIELDS = ("title", "slug", "intro", "status", "opens_at", "closes_at", "poll_question")

@@ -7,8 +7,8 @@ from starlette.responses import RedirectResponse, Response
 
 from crowd.models import Access
 from crowd.security import form_of, guard
-from crowd.services import contributions, moderation
 from crowd.services.errors import DomainError
+from crowd.services.workshop import contributions, moderation
 from crowd.templating import flash, render
 
 ACTIONS = {

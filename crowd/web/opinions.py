@@ -11,8 +11,10 @@ from starlette.responses import RedirectResponse, Response
 
 from crowd.models import Access
 from crowd.security import PUBLIC, form_of, guard
-from crowd.services import foundations, opinions, workshops
+from crowd.services.declaration import foundations
 from crowd.services.errors import DomainError
+from crowd.services.opinions import analysis as opinions
+from crowd.services.workshop import workshops
 from crowd.templating import flash, is_htmx, render
 
 

@@ -9,7 +9,7 @@ from starlette.responses import RedirectResponse, Response
 
 from crowd.models import Access
 from crowd.security import PUBLIC, form_of, guard, sign_out
-from crowd.services import privacy
+from crowd.services.people import privacy
 from crowd.templating import flash, render
 
 

@@ -10,10 +10,12 @@ from starlette.responses import RedirectResponse, Response
 
 from crowd.models import Access, AssessmentStatus, DeclarationVersion, OrganisationKind
 from crowd.security import PUBLIC, AccessDenied, form_of, guard
-from crowd.services import audit, benchmark, declarations, signatories
-from crowd.services.declaration_snapshot import outcomes_by_key
+from crowd.services import audit
+from crowd.services.declaration import benchmark, signatories
+from crowd.services.declaration import versions as declarations
+from crowd.services.declaration.outcomes import Rag, format_value
+from crowd.services.declaration.snapshot import outcomes_by_key
 from crowd.services.errors import DomainError, ValidationFailed
-from crowd.services.outcomes import Rag, format_value
 from crowd.templating import flash, render
 from exports.data import neutralise_formula
 

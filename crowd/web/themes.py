@@ -10,8 +10,11 @@ from starlette.responses import RedirectResponse, Response
 
 from crowd.models import Access, ThemeRun, Workshop
 from crowd.security import form_of, guard
-from crowd.services import embeddings, theme_runs, themes, votes, workshops
 from crowd.services.errors import DomainError, NotFound
+from crowd.services.themes import curated as themes
+from crowd.services.themes import embeddings
+from crowd.services.themes import runs as theme_runs
+from crowd.services.workshop import votes, workshops
 from crowd.templating import flash, is_htmx, render
 
 

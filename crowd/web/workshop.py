@@ -8,8 +8,8 @@ from starlette.responses import RedirectResponse, Response
 
 from crowd.models import Access, Contribution
 from crowd.security import PUBLIC, form_of, guard
-from crowd.services import contributions, polls, votes, workshops
 from crowd.services.errors import DomainError
+from crowd.services.workshop import contributions, polls, votes, workshops
 from crowd.templating import flash, is_htmx, render
 
 

@@ -16,7 +16,8 @@ from sqlmodel import select
 
 from crowd.models import CareRole, Participant, Theme, ThemeStatus, Vote, VoteChoice
 from crowd.models._base import utcnow
-from crowd.services import contributions, theme_runs, votes
+from crowd.services.themes import runs as theme_runs
+from crowd.services.workshop import contributions, votes
 from tests.conftest import make_workshop
 from tests.themes.corpus import MORE, TOPICS
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from crowd.models import VoteChoice
-from crowd.services import consensus, curation_board
+from crowd.services.curation import board as curation_board
+from crowd.services.curation import consensus
 from tests.curation.conftest import Themed, vote
 
 A, D = VoteChoice.AGREE, VoteChoice.DISAGREE

@@ -16,8 +16,11 @@ from crowd.models import (
     ThemeMember,
     ThemeStatus,
 )
-from crowd.services import curation, curation_log, foundations, moderation
+from crowd.services.curation import actions as curation
+from crowd.services.curation import log as curation_log
+from crowd.services.declaration import foundations
 from crowd.services.errors import Conflict, DomainError
+from crowd.services.workshop import moderation
 from tests.conftest import make_workshop
 from tests.curation.conftest import Themed, post, run_now
 from tests.themes.corpus import MORE
@@ -288,7 +291,7 @@ def test_only_the_latest_change_to_a_theme_can_be_undone_and_never_across_a_run(
 
 
 def test_hidden_contributions_drop_out_of_theme_sizes(db, themed: Themed):
-    from crowd.services import curation_board
+    from crowd.services.curation import board as curation_board
 
     gp = themed.theme_of(db, "gp")
     with db.write() as session:
@@ -310,7 +313,7 @@ def test_hidden_contributions_drop_out_of_theme_sizes(db, themed: Themed):
 
 def test_imported_notes_count_on_the_board_by_their_recorded_role_borough_and_stream(db, themed: Themed):
     from crowd.models import Contribution, ContributionKind, Stream
-    from crowd.services import curation_board
+    from crowd.services.curation import board as curation_board
 
     gp = themed.theme_of(db, "gp")
     with db.write() as session:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlmodel import select
 
 from crowd.models import MemberRank, Theme, ThemeMember
-from crowd.services import curation, theme_runs
+from crowd.services.curation import actions as curation
+from crowd.services.themes import runs as theme_runs
 from tests.conftest import make_workshop
 from tests.curation.conftest import make_people, post
 from tests.themes.conftest import model  # noqa: F401 - the session's real model, loaded once

@@ -7,7 +7,9 @@ from sqlmodel import select
 
 from crowd.db import Database
 from crowd.models import Access, CareRole, Contribution, Participant
-from crowd.services import contributions, declarations, foundations, outcomes
+from crowd.services.declaration import foundations, outcomes
+from crowd.services.declaration import versions as declarations
+from crowd.services.workshop import contributions
 from tests.conftest import make_workshop
 
 BASE_URL = "https://crowd.example.org"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from crowd.demo_declaration import build_demo_declaration
 from crowd.models import Access, DeclarationVersion
-from crowd.services import benchmark
-from crowd.services.outcomes import Rag
+from crowd.services.declaration import benchmark
+from crowd.services.declaration.outcomes import Rag
 from tests.declaration.conftest import add_participant, post_ideas
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from crowd.models import Access, AuditEntry, Evidence, Foundation
-from crowd.services import foundations
+from crowd.services.declaration import foundations
 from tests.declaration.conftest import post_ideas
 
 

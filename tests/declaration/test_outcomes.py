@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import select
 
 from crowd.models import Access, Outcome
-from crowd.services import foundations
+from crowd.services.declaration import foundations
+from crowd.services.declaration.outcomes import Rag, key_phrases, parse_value, rag
 from crowd.services.errors import DomainError
-from crowd.services.outcomes import Rag, key_phrases, parse_value, rag
 from tests.declaration.conftest import post_ideas
 
 GOOD = {

@@ -59,7 +59,7 @@ def test_signed_in_participant_comments_on_a_foundation(person, db, published):
     with db.read() as session:
         comment = session.exec(select(Contribution)).one()
         workshop = session.get(Workshop, comment.workshop_id)
-        from crowd.services import workshops
+        from crowd.services.workshop import workshops
 
         sections = workshops.sections(session, workshop.id)
     assert comment.author_id == ann.id
@@ -125,7 +125,7 @@ def test_feedback_is_rate_limited_per_visitor(settings, db):
 
 
 def test_versions_page_links_older_versions_and_changes(client, db, published):
-    from crowd.services import declarations
+    from crowd.services.declaration import versions as declarations
 
     with db.write() as session:
         draft = declarations.start_draft(session, actor_id=None)

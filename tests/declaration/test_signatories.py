@@ -8,7 +8,7 @@ import io
 from sqlmodel import select
 
 from crowd.models import Access, Assessment, Signatory
-from crowd.services import declarations
+from crowd.services.declaration import versions as declarations
 from tests.declaration.conftest import publish_declaration
 
 SIGN = {

@@ -9,7 +9,8 @@ import pytest
 from sqlmodel import select
 
 from crowd.models import Access, DeclarationVersion, Outcome, Workshop
-from crowd.services import declarations, foundations
+from crowd.services.declaration import foundations
+from crowd.services.declaration import versions as declarations
 from exports import contracts
 from tests.declaration.conftest import BASE_URL, make_draft, make_foundation, publish_declaration
 

@@ -20,7 +20,7 @@ from crowd.models import (
     WorkshopStatus,
 )
 from crowd.models._base import utcnow
-from crowd.services.workshops import effective_status
+from crowd.services.workshop.workshops import effective_status
 
 FOUNDATIONS = (
     "Get Personal",

@@ -22,8 +22,8 @@ from crowd.models import (
     Vote,
     Workshop,
 )
-from crowd.services.contributions import wilson_lower_bound
 from crowd.services.masking import NHS_NUMBER, mask_personal_data, valid_nhs_number
+from crowd.services.workshop.contributions import wilson_lower_bound
 
 
 def _aware(moment):

@@ -9,7 +9,7 @@ from crowd import cli
 from crowd.db import Database, create_all
 from crowd.demo import build_demo
 from crowd.models import Contribution, Participant, Vote, Workshop
-from crowd.services import contributions
+from crowd.services.workshop import contributions
 
 
 def _snapshot(db: Database) -> tuple[list, int]:

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from crowd.models import Access, CareRole, Evidence, Participant, Theme, ThemeRun
 from crowd.models._base import utcnow
-from crowd.services import theme_runs
+from crowd.services.themes import runs as theme_runs
 from tests.curation.conftest import TopicEmbedder, make_people, post
 from tests.e2e.conftest import check_accessibility, screenshot
 from tests.e2e.test_workshop_journey import sign_in_link

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from crowd.models import Access, CareRole, Contribution, OutboxMessage, Participant
 from crowd.models._base import utcnow
-from crowd.services import contributions
+from crowd.services.workshop import contributions
 from tests.e2e.conftest import check_accessibility, screenshot
 
 pytestmark = pytest.mark.e2e

@@ -31,8 +31,10 @@ from crowd.models import (
     Workshop,
 )
 from crowd.models._base import utcnow
-from crowd.services import contributions, declarations, foundations, outcomes, polls, votes
-from crowd.services.declaration_snapshot import outcome_key
+from crowd.services.declaration import foundations, outcomes
+from crowd.services.declaration import versions as declarations
+from crowd.services.declaration.snapshot import outcome_key
+from crowd.services.workshop import contributions, polls, votes
 from tests.conftest import make_workshop
 
 BASE_URL = "https://crowd.example.org"

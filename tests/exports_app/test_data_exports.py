@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from crowd.models import Access, AuditEntry
-from crowd.services import export_data
+from crowd.services.exports import data as export_data
 from exports.anonymise import pseudonym
 from tests.exports_app.conftest import HIDDEN_TEXT, WITHDRAWN_TEXT, every_text_in_zip
 

@@ -9,7 +9,7 @@ from sqlmodel import select
 from crowd.db import Database
 from crowd.models import CareRole, Participant, Vote, VoteChoice, Workshop
 from crowd.models._base import utcnow
-from crowd.services import contributions, votes
+from crowd.services.workshop import contributions, votes
 
 CONSENSUS_TEXTS = (
     "Everyone should be able to see their own care record online.",

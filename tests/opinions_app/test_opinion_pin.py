@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlmodel import select
 
 from crowd.models import Access, Evidence, EvidenceKind
-from crowd.services import foundations, opinions
+from crowd.services.declaration import foundations
+from crowd.services.opinions import analysis as opinions
 
 
 def make_foundation(db, title: str = "Get personal") -> int:

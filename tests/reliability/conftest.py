@@ -14,7 +14,7 @@ from crowd.db import Database
 from crowd.devserver import free_port, launch, prepare_database
 from crowd.models import CareRole, Participant
 from crowd.models._base import utcnow
-from crowd.services import auth
+from crowd.services.people import auth
 from crowd.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from crowd.db import Database
 from crowd.models import Contribution, ContributionKind, Participant, Vote, Workshop
-from crowd.services import contributions
+from crowd.services.workshop import contributions
 from tests.conftest import make_workshop
 from tests.reliability.conftest import make_participants, new_server, signed_in_client
 

@@ -14,7 +14,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from crowd.app import create_app
-from crowd.services import participants
+from crowd.services.people import participants
 from tests.conftest import sign_in
 from tests.web.conftest import count_contributions, post_idea
 

@@ -10,7 +10,7 @@ import time
 from sqlmodel import select
 
 from crowd.models import RunState, Theme, ThemeMember, ThemeRun
-from crowd.services import theme_runs
+from crowd.services.themes import runs as theme_runs
 from tests.reliability.conftest import ROOT
 from tests.reliability.stand_ins import SlowReducer, WordEmbedder
 from tests.themes.conftest import post_corpus, post_ideas, run_themes
@@ -19,7 +19,7 @@ from tests.themes.corpus import MORE
 EXECUTE_SLOWLY = """
 import sys
 from crowd.db import Database
-from crowd.services import theme_runs
+from crowd.services.themes import runs as theme_runs
 from tests.reliability.stand_ins import SlowReducer, WordEmbedder
 db = Database(sys.argv[1])
 run_id = int(sys.argv[2])

@@ -4,9 +4,9 @@ import pytest
 from sqlmodel import select
 
 from crowd.models import Contribution, ContributionStatus, Participant, Vote, VoteChoice
-from crowd.services import votes
-from crowd.services.contributions import post_idea, wilson_lower_bound
 from crowd.services.errors import NotFound
+from crowd.services.workshop import votes
+from crowd.services.workshop.contributions import post_idea, wilson_lower_bound
 from tests.conftest import make_workshop
 
 

@@ -6,8 +6,8 @@ import pytest
 
 from crowd.models import Workshop, WorkshopStatus
 from crowd.models._base import utcnow
-from crowd.services import workshops
 from crowd.services.errors import DomainError, ValidationFailed
+from crowd.services.workshop import workshops
 
 NOW = utcnow()
 HOUR = timedelta(hours=1)

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from crowd.models import Access, Contribution, LiveEvent, LiveQuestion, Stream
-from crowd.services import live
+from crowd.services.streams import live
 from tests.streams.conftest import Attendee, answers, count, notes
 
 

@@ -11,7 +11,8 @@ from sqlmodel import select
 
 from crowd.models import CareRole, Participant, ThemeRun
 from crowd.models._base import utcnow
-from crowd.services import contributions, theme_runs
+from crowd.services.themes import runs as theme_runs
+from crowd.services.workshop import contributions
 from tests.themes.corpus import TOPICS
 
 
@@ -19,7 +20,7 @@ from tests.themes.corpus import TOPICS
 def model():
     """The real embedding model, loaded once for the whole session into the process-wide singleton."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from crowd.services import embeddings
+    from crowd.services.themes import embeddings
 
     return embeddings.MODEL.get()
 

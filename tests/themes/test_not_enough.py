@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import select
 
 from crowd.models import ContributionStatus, RunState, Theme
-from crowd.services import theme_runs
+from crowd.services.themes import runs as theme_runs
 from tests.themes.conftest import post_ideas, run_themes
 from tests.themes.corpus import TOPICS
 

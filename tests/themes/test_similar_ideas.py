@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import select
 
 from crowd.models import Contribution, ContributionStatus
-from crowd.services import embeddings
+from crowd.services.themes import embeddings
 from tests.themes.conftest import post_corpus
 
 pytestmark = pytest.mark.slow

@@ -79,7 +79,7 @@ def test_themes_run_names_a_missing_workshop(db, settings, capsys, monkeypatch):
 def test_themes_run_refuses_a_workshop_whose_run_is_already_queued(
     db, settings, open_workshop, capsys, monkeypatch
 ):
-    from crowd.services import theme_runs
+    from crowd.services.themes import runs as theme_runs
 
     workshop, _ = open_workshop
     with db.write() as session:

@@ -5,7 +5,8 @@ from sqlmodel import select
 
 from crowd.models import Access, MemberRank, RunState, Theme, ThemeMember, ThemeRun, VoteChoice
 from crowd.models.themes import pack_vector
-from crowd.services import theme_runs, votes
+from crowd.services.themes import runs as theme_runs
+from crowd.services.workshop import votes
 from tests.themes.conftest import make_author, post_ideas
 from tests.themes.corpus import TOPICS
 
@@ -177,7 +178,7 @@ def test_members_of_a_theme_are_ranked_primary_first(db, open_workshop):
         member = session.exec(select(ThemeMember).where(ThemeMember.contribution_id == ids[0])).one()
         member.rank = MemberRank.SECONDARY
         session.add(member)
-    from crowd.services import themes
+    from crowd.services.themes import curated as themes
 
     with db.read() as session:
         rows = themes.members_of(session, theme_id=theme_id).rows

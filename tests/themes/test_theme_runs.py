@@ -19,7 +19,8 @@ from crowd.models import (
     ThemeRun,
 )
 from crowd.models.themes import unpack_vector
-from crowd.services import theme_runs, themes
+from crowd.services.themes import curated as themes
+from crowd.services.themes import runs as theme_runs
 from crowd.worker import Worker
 from tests.themes.conftest import post_corpus, post_ideas, run_themes
 from tests.themes.corpus import MORE

@@ -5,7 +5,7 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from crowd.models import OutboxMessage, PollAnswer, Vote
-from crowd.services import participants
+from crowd.services.people import participants
 from tests.conftest import csrf_of, sign_in
 from tests.web.conftest import count_contributions, idea_id_of, post_idea
 

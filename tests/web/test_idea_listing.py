@@ -3,7 +3,7 @@
 from sqlmodel import select
 
 from crowd.models import Contribution, Participant
-from crowd.services.contributions import post_idea as post_idea_service
+from crowd.services.workshop.contributions import post_idea as post_idea_service
 from tests.web.conftest import idea_id_of, post_idea, vote
 
 

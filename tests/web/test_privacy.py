@@ -5,7 +5,7 @@ import json
 from sqlmodel import select
 
 from crowd.models import Contribution, Participant, Vote
-from crowd.services.privacy import REMOVED
+from crowd.services.people.privacy import REMOVED
 
 
 def _post_idea(person, workshop, section, text):
@@ -67,7 +67,7 @@ def test_download_and_erasure_cover_the_declaration_too(person, client, open_wor
     """Support for the declaration and an organisation signed up: in the download, and gone (the answer)
     or anonymised (the signer of a signature that stands) after erasure; counts of several votes drop."""
     from crowd.models import DeclarationSupport, Signatory
-    from crowd.services.privacy import SIGNER_REMOVED
+    from crowd.services.people.privacy import SIGNER_REMOVED
     from tests.declaration.conftest import publish_declaration
 
     publish_declaration(db)

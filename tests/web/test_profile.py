@@ -3,7 +3,7 @@
 from sqlmodel import select
 
 from crowd.models import Organisation, Participant
-from crowd.services.participants import find_or_create_organisation
+from crowd.services.people.participants import find_or_create_organisation
 from tests.conftest import csrf_of
 
 

@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from crowd.models import LoginToken, OutboxMessage, Participant
 from crowd.models._base import utcnow
-from crowd.services.auth import SALT, safe_next
+from crowd.services.people.auth import SALT, safe_next
 from tests.conftest import csrf_of, latest_link, sign_in
 
 

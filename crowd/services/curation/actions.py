@@ -26,10 +26,12 @@ from crowd.models import (
 )
 from crowd.models._base import utcnow
 from crowd.models.themes import unpack_vector
-from crowd.services import curation_log, foundations, themes
-from crowd.services.contributions import shown_clause
+from crowd.services.curation import log as curation_log
+from crowd.services.declaration import foundations
 from crowd.services.errors import Conflict, DomainError, NotFound, ValidationFailed
-from crowd.services.theme_runs import latest_good_run
+from crowd.services.themes import curated as themes
+from crowd.services.themes.runs import latest_good_run
+from crowd.services.workshop.contributions import shown_clause
 
 EDITABLE = (ThemeStatus.ACTIVE, ThemeStatus.OUT_OF_SCOPE)
 LABEL_LIMIT = 200

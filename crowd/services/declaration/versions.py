@@ -21,11 +21,12 @@ from crowd.models import (
     WorkshopStatus,
 )
 from crowd.models._base import utcnow
-from crowd.services import audit, workshops
-from crowd.services.declaration_snapshot import build_snapshot, chosen_foundations
+from crowd.services import audit
+from crowd.services.declaration.foundations import create_foundation, require_statement
+from crowd.services.declaration.outcomes import outcomes_missing_targets
+from crowd.services.declaration.snapshot import build_snapshot, chosen_foundations
 from crowd.services.errors import DomainError, NotFound, ValidationFailed
-from crowd.services.foundations import create_foundation, require_statement
-from crowd.services.outcomes import outcomes_missing_targets
+from crowd.services.workshop import workshops
 
 PREAMBLE_LIMIT = 20000
 

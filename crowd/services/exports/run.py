@@ -24,9 +24,10 @@ from sqlmodel import Session
 
 from crowd.db import Database
 from crowd.models import Access, Participant, Workshop
-from crowd.services import audit, declarations
-from crowd.services import export_data as data
+from crowd.services import audit
+from crowd.services.declaration import versions as declarations
 from crowd.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from crowd.services.exports import data
 from crowd.settings import Settings
 from exports import document as document_renderer
 from exports import poster as poster_renderer

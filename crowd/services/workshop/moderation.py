@@ -14,8 +14,8 @@ from sqlmodel import Session, col, func, select
 from crowd.models import Contribution, ContributionStatus, Flag
 from crowd.models._base import utcnow
 from crowd.services import audit
-from crowd.services.contributions import MANY_FLAGS  # noqa: F401 - re-exported for the queue page
 from crowd.services.errors import DomainError, NotFound
+from crowd.services.workshop.contributions import MANY_FLAGS  # noqa: F401 - re-exported for the queue page
 
 
 @dataclass
@@ -88,7 +88,7 @@ def _set_status(
     contribution.moderated_at = utcnow()
     session.add(contribution)
     session.flush()
-    from crowd.services.themes import refresh_sizes  # hidden members drop out of theme sizes at once
+    from crowd.services.themes.curated import refresh_sizes  # hidden members drop out of theme sizes at once
 
     refresh_sizes(session, workshop_id=contribution.workshop_id)
     if contribution.parent_id and contribution.withdrawn_at is None:

@@ -15,9 +15,9 @@ from sqlmodel import Session, col, select
 
 from crowd.models import Contribution, ContributionStatus, Vote, VoteChoice, Workshop
 from crowd.models._base import utcnow
-from crowd.services.contributions import wilson_lower_bound
 from crowd.services.errors import DomainError, NotFound
-from crowd.services.workshops import require_open
+from crowd.services.workshop.contributions import wilson_lower_bound
+from crowd.services.workshop.workshops import require_open
 
 COUNT_COLUMN = {
     VoteChoice.AGREE: "agree_count",

@@ -25,9 +25,9 @@ from crowd.models import (
     ThemeStatus,
     Vote,
 )
-from crowd.services import consensus
-from crowd.services.contributions import shown_clause
-from crowd.services.theme_runs import latest_good_run
+from crowd.services.curation import consensus
+from crowd.services.themes.runs import latest_good_run
+from crowd.services.workshop.contributions import shown_clause
 
 SORTS = {
     "size": "Size",

@@ -25,8 +25,8 @@ from crowd.models import (
     Vote,
 )
 from crowd.services.boroughs import LONDON_BOROUGHS
-from crowd.services.foundations import evidence_of
-from crowd.services.outcomes import outcomes_of
+from crowd.services.declaration.foundations import evidence_of
+from crowd.services.declaration.outcomes import outcomes_of
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 

@@ -26,9 +26,11 @@ from clustering.reduce import Reducer
 from clustering.textprep import is_usable
 from crowd.models import Contribution, RunState, ThemeRun, Workshop
 from crowd.models._base import utcnow
-from crowd.services import audit, embeddings, themes
-from crowd.services.contributions import shown_clause
+from crowd.services import audit
 from crowd.services.errors import Conflict, DomainError, NotFound
+from crowd.services.themes import curated as themes
+from crowd.services.themes import embeddings
+from crowd.services.workshop.contributions import shown_clause
 
 ACTIVE_STATES = (RunState.QUEUED, RunState.RUNNING)
 HEARTBEAT_SECONDS = 10

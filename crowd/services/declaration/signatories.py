@@ -21,9 +21,9 @@ from crowd.models import (
 from crowd.models._base import utcnow
 from crowd.services import audit
 from crowd.services.boroughs import BOROUGHS
-from crowd.services.declaration_snapshot import outcomes_by_key
+from crowd.services.declaration.outcomes import parse_value
+from crowd.services.declaration.snapshot import outcomes_by_key
 from crowd.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
-from crowd.services.outcomes import parse_value
 
 
 @dataclass

@@ -27,7 +27,8 @@ from crowd.models import (
     ThemeStatus,
 )
 from crowd.models._base import utcnow
-from crowd.services import audit, foundations
+from crowd.services import audit
+from crowd.services.declaration import foundations
 from crowd.services.errors import Conflict, NotFound
 
 THEME_CONFLICT = (
@@ -177,7 +178,7 @@ def recent(session: Session, *, workshop_id: int, limit: int = 8) -> list[Curati
 
 def undo(session: Session, *, actor_id: int | None, action_id: int) -> CurationAction:
     """Revert one action (see the module docstring for what may be undone)."""
-    from crowd.services.theme_runs import latest_good_run
+    from crowd.services.themes.runs import latest_good_run
 
     action = session.get(CurationAction, action_id)
     if action is None:

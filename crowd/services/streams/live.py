@@ -26,9 +26,9 @@ from crowd.models import (
 )
 from crowd.models._base import utcnow
 from crowd.services import audit
-from crowd.services.contributions import clean_text
 from crowd.services.errors import Conflict, DomainError, NotFound, ValidationFailed
 from crowd.services.masking import mask_personal_data
+from crowd.services.workshop.contributions import clean_text
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I
 CODE_LENGTH = 6

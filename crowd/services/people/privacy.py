@@ -20,9 +20,9 @@ from crowd.models import (
 )
 from crowd.models._base import utcnow
 from crowd.services import audit
-from crowd.services.contributions import wilson_lower_bound
 from crowd.services.errors import NotFound
-from crowd.services.votes import COUNT_COLUMN
+from crowd.services.workshop.contributions import wilson_lower_bound
+from crowd.services.workshop.votes import COUNT_COLUMN
 
 REMOVED = "[removed at the author's request]"
 SIGNER_REMOVED = "[name removed at the signer's request]"

@@ -44,11 +44,11 @@ from crowd.models import (
     Workshop,
 )
 from crowd.models._base import LONDON, utcnow
-from crowd.services import declarations
 from crowd.services.boroughs import LONDON_BOROUGHS, OUTSIDE_LONDON
-from crowd.services.contributions import shown_clause
-from crowd.services.declaration_snapshot import outcomes_by_key
+from crowd.services.declaration import versions as declarations
+from crowd.services.declaration.snapshot import outcomes_by_key
 from crowd.services.errors import NotFound
+from crowd.services.workshop.contributions import shown_clause
 from crowd.settings import Settings
 
 BATCH = 1_000

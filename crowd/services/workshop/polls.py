@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from crowd.models import PollAnswer, PollChoice, Workshop
 from crowd.models._base import utcnow
 from crowd.services.errors import DomainError
-from crowd.services.workshops import require_open
+from crowd.services.workshop.workshops import require_open
 
 
 @dataclass(frozen=True)

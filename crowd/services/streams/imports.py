@@ -29,8 +29,8 @@ from crowd.models._base import utcnow
 from crowd.services import audit
 from crowd.services.boroughs import BOROUGHS
 from crowd.services.errors import Conflict, DomainError, NotFound
-from crowd.services.import_readers import Cell, RawTable, read_upload
 from crowd.services.masking import mask_personal_data
+from crowd.services.streams.readers import Cell, RawTable, read_upload
 
 MAX_TEXT = 2000
 IMPORT_STREAMS = (Stream.FOCUS_GROUP, Stream.LITERATURE)

@@ -19,7 +19,9 @@ from clustering import CachedEmbedder, Embedder, nearest
 from clustering.textprep import normalise, text_key
 from crowd.models import Contribution, ContributionEmbedding, ContributionKind
 from crowd.models.themes import pack_vector, unpack_vector
-from crowd.services import contributions as _contributions  # a module: contributions imports this one
+from crowd.services.workshop import (
+    contributions as _contributions,  # a module: contributions imports this one
+)
 
 EMBED_BATCH = 256
 SIMILAR_MIN_CHARS = 12

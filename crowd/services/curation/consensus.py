@@ -20,7 +20,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from crowd.models import CareRole, Contribution, MemberRank, Participant, ThemeMember, Vote, VoteChoice
-from crowd.services.contributions import shown_clause
+from crowd.services.workshop.contributions import shown_clause
 
 GROUPS: tuple[CareRole, ...] = (CareRole.STAFF, CareRole.SERVICE_USER, CareRole.CARER)
 MIN_VOTERS = 3  # agree + disagree votes a group needs on a statement before its share counts

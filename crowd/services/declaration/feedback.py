@@ -24,12 +24,12 @@ from crowd.models import (
     Workshop,
 )
 from crowd.models._base import utcnow
-from crowd.services.contributions import clean_text, shown_clause
-from crowd.services.declaration_snapshot import paragraphs
+from crowd.services.declaration.snapshot import paragraphs
 from crowd.services.errors import DomainError, NotFound
 from crowd.services.masking import mask_personal_data
-from crowd.services.polls import PollResults
-from crowd.services.workshops import require_open
+from crowd.services.workshop.contributions import clean_text, shown_clause
+from crowd.services.workshop.polls import PollResults
+from crowd.services.workshop.workshops import require_open
 
 WHOLE = "whole"
 FEEDBACK_SHOWN = 20

@@ -21,10 +21,10 @@ from crowd.models import (
     Workshop,
 )
 from crowd.models._base import utcnow
-from crowd.services import embeddings  # the theme worker's wake-up hook
 from crowd.services.errors import DomainError, Forbidden, NotFound
 from crowd.services.masking import MaskResult, mask_personal_data
-from crowd.services.workshops import require_open
+from crowd.services.themes import embeddings  # the theme worker's wake-up hook
+from crowd.services.workshop.workshops import require_open
 
 MAX_LENGTH = 2000
 HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>|<!--|javascript:", re.IGNORECASE)

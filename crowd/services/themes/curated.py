@@ -33,8 +33,8 @@ from crowd.models import (
 )
 from crowd.models._base import utcnow
 from crowd.models.themes import pack_vector, unpack_vector
-from crowd.services.contributions import shown_clause
 from crowd.services.errors import NotFound
+from crowd.services.workshop.contributions import shown_clause
 
 ALIGN_THRESHOLD = 0.5
 ASSIGN_THRESHOLD = 0.35
@@ -388,7 +388,7 @@ class ThemeSummary:
 
 
 def list_themes(session: Session, *, workshop_id: int) -> list[ThemeSummary]:
-    from crowd.services.theme_runs import latest_good_run
+    from crowd.services.themes.runs import latest_good_run
 
     latest = latest_good_run(session, workshop_id=workshop_id)
     items = session.exec(

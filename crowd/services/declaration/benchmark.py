@@ -1,5 +1,5 @@
 """The benchmark: every outcome of a published version across organisations and boroughs, rated
-red/amber/green against its target (see `crowd.services.outcomes.Rag`), and each organisation's
+red/amber/green against its target (see `crowd.services.declaration.outcomes.Rag`), and each organisation's
 progress over periods. Built from the frozen snapshot and the assessments; read-only."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from crowd.models import Assessment, DeclarationVersion, Signatory
-from crowd.services.declaration_snapshot import outcomes_by_key
-from crowd.services.outcomes import Rag, format_value, rag
-from crowd.services.signatories import assessments_of, signatories_of
+from crowd.services.declaration.outcomes import Rag, format_value, rag
+from crowd.services.declaration.signatories import assessments_of, signatories_of
+from crowd.services.declaration.snapshot import outcomes_by_key
 
 
 @dataclass(frozen=True)

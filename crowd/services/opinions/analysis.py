@@ -36,7 +36,8 @@ from crowd.models import (
     VoteChoice,
 )
 from crowd.models._base import utcnow
-from crowd.services import audit, foundations
+from crowd.services import audit
+from crowd.services.declaration import foundations
 from crowd.services.errors import Conflict, DomainError, NotFound
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,1 @@
+"""The declaration: versions, foundations, outcomes, feedback, sign-ups and the benchmark."""

@@ -1,0 +1,1 @@
+"""Exports: what they read from the database, and running them with an audit entry."""

@@ -1,0 +1,1 @@
+"""Opinion analysis of a workshop's votes, stored as runs and read as a map."""

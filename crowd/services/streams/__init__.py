@@ -1,0 +1,1 @@
+"""The other streams: imported focus-group notes and literature, and live events."""

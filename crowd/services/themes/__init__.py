@@ -1,0 +1,1 @@
+"""Themes: contribution vectors, theme runs, and curated themes that survive re-runs."""

@@ -1,0 +1,1 @@
+"""Workshops, their sections, contributions, votes, the straw poll and moderation."""
