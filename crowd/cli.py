@@ -269,7 +269,7 @@ def cmd_opinions_run(args: argparse.Namespace, settings: Settings) -> int:
 
     from crowd.models import OpinionRunStatus, Workshop
     from crowd.services.errors import DomainError
-    from crowd.services.opinions import analysis as opinions
+    from crowd.services.opinions import runs as opinions
 
     database = _database(settings)
     try:

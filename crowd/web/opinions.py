@@ -13,7 +13,9 @@ from crowd.models import Access
 from crowd.security import PUBLIC, form_of, guard
 from crowd.services.declaration import foundations
 from crowd.services.errors import DomainError
-from crowd.services.opinions import analysis as opinions
+from crowd.services.opinions import map as maps
+from crowd.services.opinions import pins
+from crowd.services.opinions import runs as opinions
 from crowd.services.workshop import workshops
 from crowd.templating import flash, is_htmx, render
 
@@ -46,7 +48,7 @@ def _map_context(request: Request, session, workshop, *, run_id: int | None = No
         "workshop": workshop,
         "moderator": moderator,
         "run": run,
-        "map": opinions.build_map(
+        "map": maps.build_map(
             session, run=run, slug=workshop.slug, viewer_id=user.id if user else None, exact=moderator
         )
         if run
@@ -113,7 +115,7 @@ def pin(request: Request) -> Response:
             raise DomainError("Choose a statement from the consensus list.", field="contribution_id")
         with db.write() as session:
             opinions.get_run(session, workshop_id=workshop.id, run_id=run_id)
-            opinions.pin_consensus(
+            pins.pin_consensus(
                 session,
                 actor_id=request.state.user.id,
                 run_id=run_id,

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from sqlmodel import col, select
 
 from crowd.models import OutboxMessage
-from crowd.services.opinions import analysis as opinions
+from crowd.services.opinions import runs as opinions
 from tests.e2e.conftest import check_accessibility, screenshot
 from tests.opinions_app.camps import CONSENSUS_TEXTS, build_camps
 

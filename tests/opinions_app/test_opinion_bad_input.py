@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crowd.models import CareRole, OpinionRunStatus, Vote, VoteChoice
-from crowd.services.opinions import analysis as opinions
+from crowd.services.opinions import runs as opinions
 from tests.conftest import make_workshop
 from tests.opinions_app.camps import add_participant, post_statements
 

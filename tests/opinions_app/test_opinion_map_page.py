@@ -7,7 +7,7 @@ import re
 from sqlmodel import select
 
 from crowd.models import Access, AuditEntry, Contribution, ContributionStatus, OpinionRun, OpinionRunStatus
-from crowd.services.opinions import analysis as opinions
+from crowd.services.opinions import runs as opinions
 from tests.conftest import make_workshop
 from tests.opinions_app.camps import CONSENSUS_TEXTS
 

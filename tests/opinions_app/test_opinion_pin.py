@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from crowd.models import Access, Evidence, EvidenceKind
 from crowd.services.declaration import foundations
-from crowd.services.opinions import analysis as opinions
+from crowd.services.opinions import runs as opinions
 
 
 def make_foundation(db, title: str = "Get personal") -> int:

@@ -8,8 +8,8 @@ from sqlmodel import select
 from crowd.models import CareRole, Contribution, ContributionStatus, OpinionRun, OpinionRunStatus
 from crowd.models._base import utcnow
 from crowd.services.errors import Conflict
-from crowd.services.opinions import analysis as opinions
-from crowd.services.opinions.analysis import group_letter
+from crowd.services.opinions import runs as opinions
+from crowd.services.opinions.map import group_letter
 from tests.opinions_app.camps import Camps, add_participant, vote_as_camp
 
 
