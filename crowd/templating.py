@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
@@ -13,6 +14,7 @@ from crowd.models import Access, CareRole, PollChoice, Stream, VoteChoice
 from crowd.models._base import LONDON
 from crowd.security import csrf_token, current_user
 from crowd.services.boroughs import BOROUGHS
+from crowd.services.declaration.snapshot import paragraphs
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -31,6 +33,13 @@ def _when(value: datetime | None) -> str:
 
 def _pct(value: float) -> str:
     return f"{value * 100:.0f}%"
+
+
+def _paragraphs(text: str | None, css: str = "") -> Markup:
+    """Draft text as HTML paragraphs: a blank line starts a new one, a single line break is a space.
+    The same rule as the exports (exports.text.paragraphs); every part is escaped."""
+    attrs = Markup(' class="%s"') % css if css else Markup("")
+    return Markup("").join(Markup("<p%s>%s</p>") % (attrs, part) for part in paragraphs(text))
 
 
 def make_templates(*, auto_reload: bool = True) -> Jinja2Templates:
@@ -54,7 +63,7 @@ def make_templates(*, auto_reload: bool = True) -> Jinja2Templates:
         PollChoice=PollChoice,
         Stream=Stream,
     )
-    env.filters.update(when=_when, pct=_pct)
+    env.filters.update(when=_when, pct=_pct, paragraphs=_paragraphs)
     return Jinja2Templates(env=env)
 
 

@@ -81,7 +81,7 @@ def render_pdf(*, declaration: Declaration) -> bytes:
         "foundations": [
             {
                 "title": f["title"],
-                "statement": f["statement"],
+                "statement": paragraphs(f["statement"]),
                 "looks_like": paragraphs(f.get("looks_like")),
                 "how_to_achieve": paragraphs(f.get("how_to_achieve")),
                 "outcomes": [
@@ -139,8 +139,8 @@ def render_docx(*, declaration: Declaration) -> bytes:
 
 def _docx_foundation(doc: object, number: int, foundation: Foundation) -> None:
     doc.add_heading(f"{number}. {foundation['title']}", level=1)  # type: ignore[attr-defined]
-    statement = doc.add_paragraph(style="Intense Quote")  # type: ignore[attr-defined]
-    statement.add_run(foundation["statement"]).bold = True
+    for part in paragraphs(foundation["statement"]):
+        doc.add_paragraph(style="Intense Quote").add_run(part).bold = True  # type: ignore[attr-defined]
     for heading, text in (("What it looks like", "looks_like"), ("How to achieve it", "how_to_achieve")):
         if foundation.get(text):
             doc.add_heading(heading, level=2)  # type: ignore[attr-defined]
@@ -195,7 +195,9 @@ def render_markdown(*, declaration: Declaration) -> str:
     for paragraph in paragraphs(declaration.get("preamble")):
         lines += [esc(paragraph), ""]
     for number, f in enumerate(declaration["foundations"], start=1):
-        lines += [f"## {number}\\. {esc(f['title'])}", "", f"> **{esc(f['statement'])}**", ""]
+        lines += [f"## {number}\\. {esc(f['title'])}", ""]
+        lines += [line for part in paragraphs(f["statement"]) for line in (f"> **{esc(part)}**", ">")][:-1]
+        lines += [""]
         for heading, key in (("What it looks like", "looks_like"), ("How to achieve it", "how_to_achieve")):
             if f.get(key):
                 lines += [f"### {heading}", ""]

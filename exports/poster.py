@@ -114,7 +114,7 @@ def poster_data(*, declaration: Declaration, paper: Paper, theme: str, watermark
         "title": declaration["title"],
         "preamble": paragraphs(declaration.get("preamble")),
         "foundations": [
-            {"title": f["title"], "statement": " ".join(f["statement"].split())}
+            {"title": f["title"], "statement": " ".join(paragraphs(f["statement"]))}
             for f in declaration["foundations"]
         ],
         "made_line": made_line(declaration["stats"]),

@@ -7,8 +7,6 @@ London boroughs, the ideas, comments and votes, and the share who support a draf
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import func, union
 from sqlmodel import Session, col, select
 
@@ -27,12 +25,7 @@ from crowd.models import (
 from crowd.services.boroughs import LONDON_BOROUGHS
 from crowd.services.declaration.foundations import evidence_of
 from crowd.services.declaration.outcomes import outcomes_of
-
-PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-
-
-def paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in PARAGRAPH_BREAK.split(text or "") if p.strip()]
+from exports.text import paragraphs  # noqa: F401 - the one paragraph rule, shared with the exports
 
 
 def public_url(base_url: str, number: int | None) -> str:
