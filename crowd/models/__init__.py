@@ -19,6 +19,17 @@ from crowd.models.declaration import (
     Signatory,
 )
 from crowd.models.opinions import OpinionRun, OpinionRunStatus
+from crowd.models.participation import (
+    EasyRead,
+    MonitoringAnswer,
+    ReferenceShare,
+    SafeguardingCase,
+    SafeguardingNote,
+    SafeguardingRole,
+    SafeguardingStatus,
+    VersionMail,
+    VersionSubscription,
+)
 from crowd.models.people import (
     Access,
     CareRole,
@@ -65,6 +76,15 @@ from crowd.models.workshop import (
 )
 
 __all__ = [
+    "EasyRead",
+    "MonitoringAnswer",
+    "ReferenceShare",
+    "SafeguardingCase",
+    "SafeguardingNote",
+    "SafeguardingRole",
+    "SafeguardingStatus",
+    "VersionMail",
+    "VersionSubscription",
     "ImportBatch",
     "ImportStatus",
     "LiveAnswer",

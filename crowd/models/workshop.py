@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from crowd.models._base import utcnow
@@ -23,10 +23,11 @@ class Stream(StrEnum):
     FOCUS_GROUP = "focus_group"
     LITERATURE = "literature"
     EVENT = "event"
+    PAPER = "paper"  # paper forms and phone calls, typed in by a lead or moderator
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return {"paper": "Paper or phone"}.get(self.value, self.value.replace("_", " ").capitalize())
 
 
 class ContributionKind(StrEnum):
@@ -125,6 +126,8 @@ class Vote(SQLModel, table=True):
     participant_id: int = Field(foreign_key="participant.id", index=True)
     contribution_id: int = Field(foreign_key="contribution.id", index=True)
     choice: VoteChoice
+    important: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    """'This is important to me', marked in the one-at-a-time view; kept when the vote changes."""
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
