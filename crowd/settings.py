@@ -41,6 +41,8 @@ class Settings:
     embeddings_enabled: bool = True
     worker_in_process: bool = True  # false when `crowd worker` runs as its own process
     data_dir: str = "."
+    # Counts of fewer people than this are never shown: exports, the report, vote segments, opinion map.
+    small_cell_threshold: int = 5
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:

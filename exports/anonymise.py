@@ -8,8 +8,10 @@ import re
 from collections.abc import Hashable, Mapping
 from typing import TypeVar
 
-SMALL_CELL_THRESHOLD = 5
-SUPPRESSED = "<5"
+from exports.suppression import DEFAULT_THRESHOLD as SMALL_CELL_THRESHOLD
+from exports.suppression import SUPPRESSED as SUPPRESSED  # re-exported
+from exports.suppression import is_small as _is_small
+
 EMAIL_MASK = "[email removed]"
 K = TypeVar("K", bound=Hashable)
 _EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
@@ -35,7 +37,7 @@ def suppress_small_cells(
 
 
 def is_small(count: object, *, threshold: int = SMALL_CELL_THRESHOLD) -> bool:
-    return isinstance(count, int | float) and not isinstance(count, bool) and 0 < count < threshold
+    return _is_small(count, threshold)
 
 
 def mask_emails(text: str) -> str:
