@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from crowd import limits_memory  # noqa: F401 - registers the crowd-memory:// rate-limit storage
 from crowd.models import Access, Participant
 
 PUBLIC = None
@@ -93,19 +94,27 @@ def rate_key(request: Request) -> str:
 
 
 def make_limiter(settings) -> Limiter:
+    storage = settings.rate_limit_storage
+    if storage.startswith("memory://"):  # the same counters, without a timer thread per few hits
+        storage = "crowd-" + storage
     return Limiter(
         key_func=rate_key,
-        storage_uri=settings.rate_limit_storage,
+        storage_uri=storage,
         enabled=settings.rate_limits_enabled,
         in_memory_fallback_enabled=True,
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(limit: str):
+    return parse_limit(limit)
 
 
 def check_rate(request: Request, limit: str, scope: str) -> None:
     limiter: Limiter = request.app.state.limiter
     if not limiter.enabled:
         return
-    if not limiter.limiter.hit(parse_limit(limit), scope, rate_key(request)):
+    if not limiter.limiter.hit(_parsed(limit), scope, rate_key(request)):
         raise RateLimited(limit)
 
 
