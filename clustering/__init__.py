@@ -1,6 +1,6 @@
 """The theme pipeline: contributions in, labelled themes and draft foundations out.
 
-Pure: imports nothing from the web app. See docs/readme/clustering.md.
+Pure: imports nothing from the web app. See docs/themes.md.
 """
 
 from clustering.align import Alignment, CuratedTheme, align

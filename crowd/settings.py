@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hmac
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEV_SECRET = "dev-secret-change-me"  # noqa: S105 - refused outside development
+DEV_SECRET = "dev-secret-change-me"  # noqa: S105 - used only when ENVIRONMENT=development is chosen
+ENVIRONMENTS = ("development", "test", "production")
 
 
 class SettingsError(RuntimeError):
@@ -17,12 +19,14 @@ class SettingsError(RuntimeError):
 class Settings:
     """Every setting the app reads, with its environment variable and default.
 
-    The README's settings table lists each field; a test fails when one is undocumented.
+    The table in docs/settings.md lists each field; a test fails when one is undocumented.
     """
 
     database_url: str = "sqlite:///crowd.db"
-    secret_key: str = DEV_SECRET
-    environment: str = "development"  # development | test | production
+    secret_key: str = ""  # required unless ENVIRONMENT=development (which falls back to DEV_SECRET)
+    # development | test | production. Unset means production: development must be chosen explicitly.
+    environment: str = "production"
+    pseudonym_key: str = ""  # keys export pseudonyms; required in production, apart from SECRET_KEY
     base_url: str = "http://127.0.0.1:8000"
     smtp_host: str = ""
     smtp_port: int = 25
@@ -58,11 +62,30 @@ class Settings:
         settings.check()
         return settings
 
+    def __post_init__(self) -> None:
+        if self.environment == "development" and not self.secret_key:
+            object.__setattr__(self, "secret_key", DEV_SECRET)
+
     def check(self) -> None:
-        if self.environment == "production" and self.secret_key == DEV_SECRET:
-            raise SettingsError("SECRET_KEY must be set to a long random value in production.")
-        if self.environment == "production" and len(self.secret_key) < 32:
-            raise SettingsError("SECRET_KEY must be at least 32 characters in production.")
+        """Refuse to start with a guessable key: only an explicit ENVIRONMENT=development may run on
+        the built-in development secret; anything else needs its own SECRET_KEY of 32+ characters
+        (and production its own PSEUDONYM_KEY too)."""
+        if self.environment not in ENVIRONMENTS:
+            raise SettingsError(f"ENVIRONMENT must be one of {', '.join(ENVIRONMENTS)}, not {self.environment!r}.")
+        if self.environment == "development":
+            return
+        if not self.secret_key or self.secret_key == DEV_SECRET:
+            raise SettingsError(
+                f"SECRET_KEY must be set to a long random value (ENVIRONMENT is {self.environment!r}; "
+                "only ENVIRONMENT=development runs without one)."
+            )
+        if len(self.secret_key) < 32:
+            raise SettingsError("SECRET_KEY must be at least 32 characters.")
+        if self.environment == "production":
+            if not self.pseudonym_key:
+                raise SettingsError("PSEUDONYM_KEY must be set in production (a long random value, not SECRET_KEY).")
+            if len(self.pseudonym_key) < 32 or hmac.compare_digest(self.pseudonym_key, self.secret_key):
+                raise SettingsError("PSEUDONYM_KEY must be 32+ characters and differ from SECRET_KEY.")
 
     @property
     def is_sqlite(self) -> bool:
