@@ -1,8 +1,9 @@
 """The design group's curation workspace: the theme board, the theme workspace and its actions.
 
-Routes parse, authorise (moderators and above), call crowd.services.curation.actions and render. Every action
-answers an htmx request with the partial it changed (the board table or the theme workspace) and a
-plain form post with a redirect, so the pages work without JavaScript. A refused action re-renders the
+Routes parse, authorise (moderators and above), call crowd.services.curation (labels, merging,
+splitting, moving, promotion) and render. Every action answers an htmx request with the partial it
+changed (the board table or the theme workspace) and a plain form post with a redirect, so the pages
+work without JavaScript. A refused action re-renders the
 page with the message (400, or 409 for a concurrent edit) and stores nothing; an htmx request gets the
 same partial with the message at its top (htmx does not swap error statuses).
 """
@@ -15,9 +16,8 @@ from starlette.responses import RedirectResponse, Response
 
 from crowd.models import Access, CandidateFoundation, Foundation, Theme, ThemeRun, ThemeStatus, Workshop
 from crowd.security import form_of, guard
-from crowd.services.curation import actions as curation
 from crowd.services.curation import board as curation_board
-from crowd.services.curation import consensus
+from crowd.services.curation import consensus, editing, labels, merging, moving, promotion, splitting
 from crowd.services.curation import log as curation_log
 from crowd.services.errors import DomainError, NotFound
 from crowd.services.themes import curated as themes
@@ -102,7 +102,7 @@ def merge(request: Request) -> Response:
             for theme_id in ids:
                 if (t := session.get(Theme, theme_id)) is not None and t.workshop_id != workshop_id:
                     raise DomainError("Choose themes of this workshop.")
-            target = curation.merge(
+            target = merging.merge(
                 session,
                 actor_id=request.state.user.id,
                 theme_ids=ids,
@@ -170,12 +170,12 @@ def _theme_context(request: Request, session, theme: Theme, error: DomainError |
         "foundations": list(
             session.exec(select(Foundation).order_by(col(Foundation.position), col(Foundation.id)))
         ),
-        "linked": curation.foundations_of(session, theme_id=theme.id),
+        "linked": promotion.foundations_of(session, theme_id=theme.id),
         "last_action": curation_log.latest_for(session, theme_id=theme.id, workshop_id=workshop.id),
         "latest": latest,
         "found_in_latest": latest is not None and theme.last_run_id == latest.id,
         "last_run": session.get(ThemeRun, theme.last_run_id) if theme.last_run_id else None,
-        "editable": theme.status in curation.EDITABLE,
+        "editable": theme.status in editing.EDITABLE,
         "merged_into": session.get(Theme, theme.merged_into_id) if theme.merged_into_id else None,
         "error": error,
         "form": {},
@@ -243,7 +243,7 @@ def rename(request: Request) -> Response:
     echo = {"label": str(form.get("label", "")), "description": str(form.get("description", ""))}
 
     def perform(session, actor_id, form):
-        theme = curation.rename(
+        theme = labels.rename(
             session,
             actor_id=actor_id,
             theme_id=request.path_params["theme_id"],
@@ -263,7 +263,7 @@ def marks(request: Request) -> Response:
         return None if raw is None else raw == "yes"
 
     def perform(session, actor_id, form):
-        theme = curation.set_marks(
+        theme = labels.set_marks(
             session,
             actor_id=actor_id,
             theme_id=request.path_params["theme_id"],
@@ -285,7 +285,7 @@ def split(request: Request) -> Response:
         theme_id = request.path_params["theme_id"]
         version = _int(form.get("version"))
         if form.get("mode") == "pick":
-            made = curation.split_pick(
+            made = splitting.split_pick(
                 session,
                 actor_id=actor_id,
                 theme_id=theme_id,
@@ -297,7 +297,7 @@ def split(request: Request) -> Response:
         k = _int(form.get("k"))
         if k is None:
             raise DomainError("Enter the number of parts, for example 2.", field="k")
-        made = curation.split_kmeans(session, actor_id=actor_id, theme_id=theme_id, version=version, k=k)
+        made = splitting.split_kmeans(session, actor_id=actor_id, theme_id=theme_id, version=version, k=k)
         return made[0].id, f"Split into {len(made)} themes."
 
     return _act(request, perform, form_echo=echo)
@@ -309,7 +309,7 @@ def move(request: Request) -> Response:
         target = _int(form.get("to_theme_id"))
         if target is None:
             raise DomainError("Choose the theme to move the contributions into.", field="to_theme_id")
-        moved = curation.move(
+        moved = moving.move(
             session,
             actor_id=actor_id,
             theme_id=request.path_params["theme_id"],
@@ -329,7 +329,7 @@ def pin(request: Request) -> Response:
         contribution_id = _int(form.get("contribution_id"))
         if foundation_id is None or contribution_id is None:
             raise DomainError("Choose a foundation to pin the quote to.", field="foundation_id")
-        curation.pin_quote(
+        promotion.pin_quote(
             session,
             actor_id=actor_id,
             theme_id=request.path_params["theme_id"],
@@ -347,7 +347,7 @@ def group(request: Request) -> Response:
         foundation_id = _int(form.get("foundation_id"))
         if foundation_id is None:
             raise DomainError("Choose a foundation.", field="foundation_id")
-        curation.group_under(
+        promotion.group_under(
             session, actor_id=actor_id, theme_id=request.path_params["theme_id"], foundation_id=foundation_id
         )
         return request.path_params["theme_id"], "Grouped under the foundation."
@@ -358,7 +358,7 @@ def group(request: Request) -> Response:
 @guard(Access.MODERATOR, write=True)
 def promote(request: Request) -> Response:
     def perform(session, actor_id, form):
-        foundation = curation.promote_theme(
+        foundation = promotion.promote_theme(
             session, actor_id=actor_id, theme_id=request.path_params["theme_id"]
         )
         return request.path_params["theme_id"], f'Made the foundation "{foundation.title}".'
@@ -372,7 +372,7 @@ def promote_candidate(request: Request) -> Response:
         candidate = session.get(CandidateFoundation, request.path_params["candidate_id"])
         if candidate is None:
             raise NotFound("That candidate foundation does not exist.")
-        foundation = curation.promote_candidate(
+        foundation = promotion.promote_candidate(
             session, actor_id=request.state.user.id, candidate_id=candidate.id
         )
         foundation_id = foundation.id
@@ -417,5 +417,5 @@ def foundation_themes(request: Request) -> Response:
         foundation = session.get(Foundation, request.path_params["foundation_id"])
         if foundation is None:
             raise NotFound("That foundation does not exist.")
-        grouped = curation.themes_of_foundation(session, foundation_id=foundation.id)
+        grouped = promotion.themes_of_foundation(session, foundation_id=foundation.id)
     return render(request, "curation/foundation_themes.html", {"foundation": foundation, "themes": grouped})

@@ -16,7 +16,7 @@ from crowd.models import (
     ThemeMember,
     ThemeStatus,
 )
-from crowd.services.curation import actions as curation
+from crowd.services.curation import labels, merging, moving, promotion, splitting
 from crowd.services.curation import log as curation_log
 from crowd.services.declaration import foundations
 from crowd.services.errors import Conflict, DomainError
@@ -52,10 +52,10 @@ def test_curation_survives_a_rerun_after_new_contributions_arrive(db, themed: Th
     gp, carers, mental = (themed.theme_of(db, t) for t in ("gp", "carers", "mental"))
     moved = ids_of(themed, "mental")[:2]
     with db.write() as session:
-        curation.rename(
+        labels.rename(
             session, actor_id=ACTOR, theme_id=gp.id, version=gp.version, label="Getting a GP appointment"
         )
-        curation.move(
+        moving.move(
             session,
             actor_id=ACTOR,
             theme_id=mental.id,
@@ -83,7 +83,7 @@ def test_curation_survives_a_rerun_after_new_contributions_arrive(db, themed: Th
 def test_merging_a_theme_with_itself_is_refused(db, themed: Themed):
     gp = themed.theme_of(db, "gp")
     with db.write() as session, pytest.raises(DomainError, match="cannot be merged with itself"):
-        curation.merge(session, actor_id=ACTOR, theme_ids=[gp.id, gp.id])
+        merging.merge(session, actor_id=ACTOR, theme_ids=[gp.id, gp.id])
     assert load(db, gp.id).status == ThemeStatus.ACTIVE
 
 
@@ -91,7 +91,7 @@ def test_merge_joins_members_keeps_provenance_and_can_be_undone(db, themed: Them
     gp, mental = themed.theme_of(db, "gp"), themed.theme_of(db, "mental")
     before_gp, before_mental = primary_ids(db, gp.id), primary_ids(db, mental.id)
     with db.write() as session:
-        curation.merge(session, actor_id=ACTOR, theme_ids=[gp.id, mental.id])
+        merging.merge(session, actor_id=ACTOR, theme_ids=[gp.id, mental.id])
     merged, gone = load(db, gp.id), load(db, mental.id)
     assert primary_ids(db, gp.id) == before_gp | before_mental
     assert merged.size == 24
@@ -116,7 +116,7 @@ def test_splitting_a_theme_of_one_or_into_too_many_parts_is_refused(db, themed: 
     gp = themed.theme_of(db, "gp")
     keep = ids_of(themed, "gp")[0]
     with db.write() as session:
-        curation.split_pick(
+        splitting.split_pick(
             session,
             actor_id=ACTOR,
             theme_id=gp.id,
@@ -124,18 +124,18 @@ def test_splitting_a_theme_of_one_or_into_too_many_parts_is_refused(db, themed: 
             contribution_ids=[c for c in ids_of(themed, "gp") if c != keep],
         )
     with db.write() as session, pytest.raises(DomainError, match="theme of one contribution cannot be split"):
-        curation.split_kmeans(session, actor_id=ACTOR, theme_id=gp.id, version=None, k=2)
+        splitting.split_kmeans(session, actor_id=ACTOR, theme_id=gp.id, version=None, k=2)
     mental = themed.theme_of(db, "mental")
     with db.write() as session, pytest.raises(DomainError, match="split it into 2 to 12 parts"):
-        curation.split_kmeans(session, actor_id=ACTOR, theme_id=mental.id, version=None, k=13)
+        splitting.split_kmeans(session, actor_id=ACTOR, theme_id=mental.id, version=None, k=13)
 
 
 def test_a_merged_pair_splits_back_into_its_two_topics_with_k_means(db, themed: Themed):
     gp, transport = themed.theme_of(db, "gp"), themed.theme_of(db, "transport")
     with db.write() as session:
-        curation.merge(session, actor_id=ACTOR, theme_ids=[gp.id, transport.id])
+        merging.merge(session, actor_id=ACTOR, theme_ids=[gp.id, transport.id])
     with db.write() as session:
-        parts = curation.split_kmeans(session, actor_id=ACTOR, theme_id=gp.id, version=None, k=2)
+        parts = splitting.split_kmeans(session, actor_id=ACTOR, theme_id=gp.id, version=None, k=2)
         part_ids = [p.id for p in parts]
     found = sorted(sorted(primary_ids(db, i)) for i in part_ids)
     assert found == sorted([sorted(ids_of(themed, "gp")), sorted(ids_of(themed, "transport"))])
@@ -153,7 +153,7 @@ def test_moving_into_a_theme_of_a_stale_run_or_another_workshop_is_refused(db, t
         stale.last_run_id = None
         session.add(stale)
     with db.write() as session, pytest.raises(DomainError, match="older theme run"):
-        curation.move(
+        moving.move(
             session,
             actor_id=ACTOR,
             theme_id=gp.id,
@@ -166,7 +166,7 @@ def test_moving_into_a_theme_of_a_stale_run_or_another_workshop_is_refused(db, t
         elsewhere = Theme(workshop_id=other.id, label="Elsewhere", last_run_id=themed.run.id)
         session.add(elsewhere)
     with db.write() as session, pytest.raises(DomainError, match="another workshop"):
-        curation.move(
+        moving.move(
             session,
             actor_id=ACTOR,
             theme_id=gp.id,
@@ -181,7 +181,7 @@ def test_moved_contributions_are_sticky_and_excluded_from_their_old_theme(db, th
     gp, carers = themed.theme_of(db, "gp"), themed.theme_of(db, "carers")
     moved = ids_of(themed, "gp")[:3]
     with db.write() as session:
-        curation.move(
+        moving.move(
             session,
             actor_id=ACTOR,
             theme_id=gp.id,
@@ -204,9 +204,9 @@ def test_a_second_moderator_editing_the_same_theme_sees_a_conflict_and_nothing_i
     gp = themed.theme_of(db, "gp")
     loaded_version = gp.version
     with db.write() as session:
-        curation.rename(session, actor_id=ACTOR, theme_id=gp.id, version=loaded_version, label="First name")
+        labels.rename(session, actor_id=ACTOR, theme_id=gp.id, version=loaded_version, label="First name")
     with db.write() as session, pytest.raises(Conflict, match="Someone else changed this theme"):
-        curation.rename(session, actor_id=ACTOR, theme_id=gp.id, version=loaded_version, label="Second name")
+        labels.rename(session, actor_id=ACTOR, theme_id=gp.id, version=loaded_version, label="Second name")
     assert load(db, gp.id).label == "First name"
 
 
@@ -216,7 +216,7 @@ def test_pinning_a_quote_adds_foundation_evidence_and_undo_takes_it_back(db, the
     with db.write() as session:
         foundation = foundations.create_foundation(session, actor_id=ACTOR, title="Access to GPs")
     with db.write() as session:
-        curation.pin_quote(
+        promotion.pin_quote(
             session, actor_id=ACTOR, theme_id=gp.id, contribution_id=quote, foundation_id=foundation.id
         )
     with db.read() as session:
@@ -236,7 +236,7 @@ def test_pinning_a_quote_adds_foundation_evidence_and_undo_takes_it_back(db, the
 def test_promoting_a_theme_and_a_candidate_makes_linked_foundations(db, themed: Themed):
     gp = themed.theme_of(db, "gp")
     with db.write() as session:
-        curation.rename(
+        labels.rename(
             session,
             actor_id=ACTOR,
             theme_id=gp.id,
@@ -245,7 +245,7 @@ def test_promoting_a_theme_and_a_candidate_makes_linked_foundations(db, themed: 
             description="We must make GP appointments easy to get.",
         )
     with db.write() as session:
-        made = curation.promote_theme(session, actor_id=ACTOR, theme_id=gp.id)
+        made = promotion.promote_theme(session, actor_id=ACTOR, theme_id=gp.id)
         assert made.title == "GP access" and made.statement.startswith("We must")
     from crowd.models import CandidateFoundation
 
@@ -254,11 +254,11 @@ def test_promoting_a_theme_and_a_candidate_makes_linked_foundations(db, themed: 
             select(CandidateFoundation).where(CandidateFoundation.run_id == themed.run.id)
         ).first()
     with db.write() as session:
-        second = curation.promote_candidate(session, actor_id=ACTOR, candidate_id=candidate.id)
-        linked = curation.themes_of_foundation(session, foundation_id=second.id)
+        second = promotion.promote_candidate(session, actor_id=ACTOR, candidate_id=candidate.id)
+        linked = promotion.themes_of_foundation(session, foundation_id=second.id)
         assert {t.id for t in linked} == set(candidate.theme_ids)
         assert len(foundations.evidence_of(session, foundation_id=second.id)) == len(candidate.quote_ids)
-        assert [f.title for f in curation.foundations_of(session, theme_id=gp.id)] == ["GP access"]
+        assert [f.title for f in promotion.foundations_of(session, theme_id=gp.id)] == ["GP access"]
 
 
 def test_grouping_a_theme_twice_under_one_foundation_is_refused(db, themed: Themed):
@@ -266,9 +266,9 @@ def test_grouping_a_theme_twice_under_one_foundation_is_refused(db, themed: Them
     with db.write() as session:
         foundation = foundations.create_foundation(session, actor_id=ACTOR, title="Access")
     with db.write() as session:
-        curation.group_under(session, actor_id=ACTOR, theme_id=gp.id, foundation_id=foundation.id)
+        promotion.group_under(session, actor_id=ACTOR, theme_id=gp.id, foundation_id=foundation.id)
     with db.write() as session, pytest.raises(DomainError, match="already grouped"):
-        curation.group_under(session, actor_id=ACTOR, theme_id=gp.id, foundation_id=foundation.id)
+        promotion.group_under(session, actor_id=ACTOR, theme_id=gp.id, foundation_id=foundation.id)
     with db.read() as session:
         assert len(session.exec(select(FoundationTheme)).all()) == 1
 
@@ -276,10 +276,10 @@ def test_grouping_a_theme_twice_under_one_foundation_is_refused(db, themed: Them
 def test_only_the_latest_change_to_a_theme_can_be_undone_and_never_across_a_run(db, themed: Themed):
     gp = themed.theme_of(db, "gp")
     with db.write() as session:
-        first = curation.rename(session, actor_id=ACTOR, theme_id=gp.id, version=None, label="One")
+        first = labels.rename(session, actor_id=ACTOR, theme_id=gp.id, version=None, label="One")
         first_action = curation_log.latest_for(session, theme_id=gp.id, workshop_id=gp.workshop_id).id
     with db.write() as session:
-        curation.set_marks(session, actor_id=ACTOR, theme_id=first.id, version=None, reviewed=True)
+        labels.set_marks(session, actor_id=ACTOR, theme_id=first.id, version=None, reviewed=True)
     with db.write() as session, pytest.raises(Conflict, match="undo .*first"):
         curation_log.undo(session, actor_id=ACTOR, action_id=first_action)
     run_now(db, themed.workshop.id)

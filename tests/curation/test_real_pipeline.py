@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from crowd.models import MemberRank, Theme, ThemeMember
-from crowd.services.curation import actions as curation
+from crowd.services.curation import labels, moving
 from crowd.services.themes import runs as theme_runs
 from tests.conftest import make_workshop
 from tests.curation.conftest import make_people, post
@@ -43,8 +43,8 @@ def test_a_renamed_theme_and_a_moved_idea_survive_a_real_rerun(db, model):  # no
     gp, carers = primary_theme_of(db, ids["gp"][0]), primary_theme_of(db, ids["carers"][0])
     moved = ids["gp"][1]
     with db.write() as session:
-        curation.rename(session, actor_id=None, theme_id=gp, version=None, label="Getting to see a GP")
-        curation.move(
+        labels.rename(session, actor_id=None, theme_id=gp, version=None, label="Getting to see a GP")
+        moving.move(
             session, actor_id=None, theme_id=gp, version=None, contribution_ids=[moved], to_theme_id=carers
         )
     late = [post(db, workshop, sections[1], author, text) for text in MORE["gp"]]
