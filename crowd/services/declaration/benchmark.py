@@ -11,8 +11,10 @@ from sqlmodel import Session
 
 from crowd.models import Assessment, DeclarationVersion, Signatory
 from crowd.services.declaration.outcomes import Rag, format_value, rag
+from crowd.services.declaration.periods import period_key, sort_periods
 from crowd.services.declaration.signatories import assessments_of, signatories_of
 from crowd.services.declaration.snapshot import outcomes_by_key
+from crowd.services.declaration.trend import Trend, build_trend
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class Cell:
     value: str
     rag: Rag
     evidence: str = ""
+    number: float | None = None
 
 
 @dataclass
@@ -59,6 +62,8 @@ class Progress:
     periods: list[str]
     # outcome key -> period -> cell
     cells: dict[str, dict[str, Cell]]
+    # outcome key -> its values over the periods, against baseline and target (None: nothing to draw)
+    trends: dict[str, Trend | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -80,7 +85,7 @@ def cell_of(outcome: dict, assessment: Assessment) -> Cell:
         target=outcome["target"],
         direction=outcome["direction"],
     )
-    return Cell(shown, colour, assessment.evidence)
+    return Cell(shown, colour, assessment.evidence, assessment.value)
 
 
 def build_benchmark(session: Session, *, declaration: DeclarationVersion) -> Benchmark:
@@ -97,15 +102,23 @@ def build_benchmark(session: Session, *, declaration: DeclarationVersion) -> Ben
     progress = []
     for signatory in signatories:
         own = [a for a in by_signatory[signatory.id] if a.outcome_key in outcomes]
-        periods = sorted({a.period for a in own})
+        periods = sort_periods({a.period for a in own})
         cells: dict[str, dict[str, Cell]] = defaultdict(dict)
         latest: dict[str, Assessment] = {}
-        for a in sorted(own, key=lambda a: a.period):
+        for a in sorted(own, key=lambda a: period_key(a.period)):
             cells[a.outcome_key][a.period] = cell_of(outcomes[a.outcome_key][1], a)
             latest[a.outcome_key] = a
         for key, a in latest.items():
             benches[key].rows.append(OrganisationRow(signatory, a.period, cells[key][a.period]))
-        progress.append(Progress(signatory, periods, dict(cells)))
+        trends = {
+            key: build_trend(
+                [(p, by_period[p].number if p in by_period else None) for p in periods],
+                baseline=outcomes[key][1]["baseline"],
+                target=outcomes[key][1]["target"],
+            )
+            for key, by_period in cells.items()
+        }
+        progress.append(Progress(signatory, periods, dict(cells), trends))
     for bench in benches.values():
         bench.boroughs = _by_borough(bench)
     return Benchmark(declaration, list(benches.values()), progress, signatories)
@@ -164,7 +177,7 @@ def benchmark_rows(benchmark: Benchmark) -> list[list[object]]:
         s = item.signatory
         for key, by_period in item.cells.items():
             foundation, outcome = outcomes[key]
-            for period, cell in sorted(by_period.items()):
+            for period, cell in sorted(by_period.items(), key=lambda item: period_key(item[0])):
                 rows.append(
                     [
                         benchmark.declaration.number,
