@@ -1,7 +1,7 @@
 # crowd production image: N uvicorn workers behind a proxy, PostgreSQL, Redis for rate limits,
 # theme runs in a separate `crowd worker` container from the same image.
 #   docker build -t crowd .
-#   docker run -e DATABASE_URL=postgresql+psycopg://... -e SECRET_KEY=... -e ENVIRONMENT=production \
+#   docker run -e DATABASE_URL=postgresql+psycopg://... -e SECRET_KEY=... -e PSEUDONYM_KEY=... \
 #     -e RATE_LIMIT_STORAGE=redis://redis:6379/0 -p 8000:8000 crowd
 #   docker run ... crowd crowd worker
 FROM python:3.11-slim-bookworm

@@ -20,7 +20,7 @@ from crowd.security import PUBLIC, CSRFMiddleware, SecurityHeadersMiddleware, gu
 from crowd.settings import Settings
 from crowd.templating import STATIC, make_templates
 from crowd.user_cache import UserCache
-from crowd.web import activity, admin, auth, errors, hub, manage, moderation, privacy, workshop
+from crowd.web import activity, admin, auth, errors, hub, manage, moderation, privacy, voting, workshop
 from crowd.web import curation as curation_web
 from crowd.web import declaration as declaration_web
 from crowd.web import declaration_drafts as drafts_web
@@ -29,6 +29,7 @@ from crowd.web import foundations as foundations_web
 from crowd.web import imports as imports_web
 from crowd.web import live as live_web
 from crowd.web import opinions as opinions_web
+from crowd.web import participation as participation_web
 from crowd.web import signatories as signatories_web
 from crowd.web import themes as themes_web
 
@@ -60,6 +61,9 @@ ROUTES = [
     Route("/me/data", privacy.download, methods=GET),
     Route("/me/erase", privacy.erase_form, methods=GET),
     Route("/me/erase", privacy.erase, methods=POST),
+    Route("/me/version-mail", participation_web.set_version_mail, methods=POST),
+    Route("/unsubscribe", participation_web.unsubscribe_form, methods=GET),
+    Route("/unsubscribe", participation_web.unsubscribe, methods=POST),
     Route("/c/{contribution_id:int}/edit", activity.edit_form, methods=GET),
     Route("/c/{contribution_id:int}/edit", activity.edit, methods=POST),
     Route("/c/{contribution_id:int}/withdraw", activity.withdraw, methods=POST),
@@ -69,6 +73,8 @@ ROUTES = [
     Route("/w/{slug}/ideas/{idea_id:int}", workshop.idea_page, methods=GET),
     Route("/w/{slug}/ideas/{idea_id:int}/comments", workshop.post_comment, methods=POST),
     Route("/w/{slug}/poll", workshop.answer_poll, methods=POST),
+    Route("/w/{slug}/one-at-a-time", voting.one_at_a_time, methods=GET),
+    Route("/w/{slug}/one-at-a-time", voting.vote_one, methods=POST),
     Route("/manage/workshops", manage.workshop_list, methods=GET),
     Route("/manage/workshops/new", manage.new_workshop, methods=GET),
     Route("/manage/workshops/new", manage.create_workshop, methods=POST),
@@ -126,6 +132,7 @@ ROUTES = [
     Route("/w/{slug}/opinions/runs", opinions_web.start_run, methods=POST),
     Route("/w/{slug}/opinions/runs/{run_id:int}", opinions_web.run_status, methods=GET),
     Route("/w/{slug}/opinions/pin", opinions_web.pin, methods=POST),
+    Route("/w/{slug}/opinions/statements", opinions_web.all_statements, methods=GET),
     # exports
     Route("/exports", exports_web.exports_page, methods=GET),
     Route("/exports/poster", exports_web.download_poster, methods=POST),
@@ -191,11 +198,12 @@ def _start_theme_worker(settings: Settings, db: Database):
         return None
     from crowd.worker import BackgroundWorker
 
-    return BackgroundWorker(db).start()
+    return BackgroundWorker(db, settings=settings).start()
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Starlette:
     settings = settings or Settings.from_env()
+    settings.check()  # also for Settings built in code: no app on a guessable key
     db = Database(settings.database_url)
 
     @asynccontextmanager

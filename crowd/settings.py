@@ -26,7 +26,7 @@ class Settings:
     secret_key: str = ""  # required unless ENVIRONMENT=development (which falls back to DEV_SECRET)
     # development | test | production. Unset means production: development must be chosen explicitly.
     environment: str = "production"
-    pseudonym_key: str = ""  # keys export pseudonyms; required in production, apart from SECRET_KEY
+    pseudonym_key: str = ""  # keys export pseudonyms, apart from SECRET_KEY; exports need it in production
     base_url: str = "http://127.0.0.1:8000"
     smtp_host: str = ""
     smtp_port: int = 25
@@ -45,8 +45,12 @@ class Settings:
     embeddings_enabled: bool = True
     worker_in_process: bool = True  # false when `crowd worker` runs as its own process
     data_dir: str = "."
+    version_mail_batch: int = 50  # "a new version is out" mails the worker sends per step
+    version_mail_per_minute: int = 60  # and at most this many in any minute
     # Counts of fewer people than this are never shown: exports, the report, vote segments, opinion map.
     small_cell_threshold: int = 5
+    # Opinion map: a statement is agreed by (or splits) the groups only with this many votes in each group.
+    opinion_min_votes: int = 5
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -69,9 +73,11 @@ class Settings:
     def check(self) -> None:
         """Refuse to start with a guessable key: only an explicit ENVIRONMENT=development may run on
         the built-in development secret; anything else needs its own SECRET_KEY of 32+ characters
-        (and production its own PSEUDONYM_KEY too)."""
+        (an anonymised export in production also needs its own PSEUDONYM_KEY: see pseudonym_secret)."""
         if self.environment not in ENVIRONMENTS:
-            raise SettingsError(f"ENVIRONMENT must be one of {', '.join(ENVIRONMENTS)}, not {self.environment!r}.")
+            raise SettingsError(
+                f"ENVIRONMENT must be one of {', '.join(ENVIRONMENTS)}, not {self.environment!r}."
+            )
         if self.environment == "development":
             return
         if not self.secret_key or self.secret_key == DEV_SECRET:
@@ -81,11 +87,10 @@ class Settings:
             )
         if len(self.secret_key) < 32:
             raise SettingsError("SECRET_KEY must be at least 32 characters.")
-        if self.environment == "production":
-            if not self.pseudonym_key:
-                raise SettingsError("PSEUDONYM_KEY must be set in production (a long random value, not SECRET_KEY).")
-            if len(self.pseudonym_key) < 32 or hmac.compare_digest(self.pseudonym_key, self.secret_key):
-                raise SettingsError("PSEUDONYM_KEY must be 32+ characters and differ from SECRET_KEY.")
+        if self.pseudonym_key and (
+            len(self.pseudonym_key) < 32 or hmac.compare_digest(self.pseudonym_key, self.secret_key)
+        ):
+            raise SettingsError("PSEUDONYM_KEY must be 32+ characters and differ from SECRET_KEY.")
 
     @property
     def is_sqlite(self) -> bool:

@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export DATABASE_URL="${DATABASE_URL:-sqlite:///crowd.db}"
+# the demo runs on the built-in development secret: only an explicit ENVIRONMENT=development allows it
+export ENVIRONMENT="${ENVIRONMENT:-development}"
 export ADMIN_EMAILS="${ADMIN_EMAILS:-admin@example.org}"
 .venv/bin/crowd migrate
 echo "Building the demo workshop if this database does not have it yet (about a minute)..."

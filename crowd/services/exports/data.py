@@ -47,7 +47,7 @@ from crowd.models._base import LONDON, utcnow
 from crowd.services.boroughs import LONDON_BOROUGHS, OUTSIDE_LONDON
 from crowd.services.declaration import versions as declarations
 from crowd.services.declaration.snapshot import outcomes_by_key
-from crowd.services.errors import NotFound
+from crowd.services.errors import DomainError, NotFound
 from crowd.services.workshop.contributions import shown_clause
 from crowd.settings import Settings
 
@@ -159,7 +159,15 @@ COLUMN_DESCRIPTIONS: dict[str, dict[str, str]] = {
 
 
 def pseudonym_secret(settings: Settings) -> str:
-    """The key of the exports' pseudonyms: derived from SECRET_KEY, never the key itself."""
+    """The key of the exports' pseudonyms: PSEUDONYM_KEY (required in production), so leaking or rotating
+    the session key neither reveals nor changes them; outside production, derived from SECRET_KEY."""
+    if settings.pseudonym_key:
+        return settings.pseudonym_key
+    if settings.environment == "production":
+        raise DomainError(
+            "Anonymised exports need their own key: ask whoever runs crowd to set PSEUDONYM_KEY "
+            "(a long random value, not SECRET_KEY) and restart it."
+        )
     return hmac.new(settings.secret_key.encode(), b"crowd-export-pseudonyms", hashlib.sha256).hexdigest()
 
 

@@ -307,9 +307,10 @@ def export_data(
                 snapshot=data.data_snapshot(session, workshop_id=options.workshop_id, full=options.full),
                 out=out,
                 anonymise=not options.full,
-                secret=data.pseudonym_secret(settings),
+                secret=None if options.full else data.pseudonym_secret(settings),
                 column_descriptions=data.COLUMN_DESCRIPTIONS,
                 group_sizes=data.group_sizes(session, workshop_id=options.workshop_id),
+                threshold=settings.small_cell_threshold,
                 progress=progress,
             )
     except BaseException:

@@ -1,0 +1,66 @@
+"""Finding 1: with the built-in development secret anyone who read the source could sign a session cookie
+for any participant (an admin, say). Only an explicit ENVIRONMENT=development may run on it; export
+pseudonyms have a key of their own."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import itsdangerous
+import pytest
+from sqlmodel import select
+from starlette.testclient import TestClient
+
+from crowd.app import create_app
+from crowd.models import Access, Participant
+from crowd.services.errors import DomainError
+from crowd.services.exports import data as export_data
+from crowd.settings import DEV_SECRET, Settings, SettingsError
+
+
+def forged_cookie(secret: str, participant_id: int, epoch: int) -> str:
+    payload = base64.b64encode(json.dumps({"pid": participant_id, "epoch": epoch}).encode())
+    return itsdangerous.TimestampSigner(secret).sign(payload).decode()
+
+
+@pytest.mark.parametrize("environment", [None, "test", "production", "staging"])
+def test_finding_01_no_default_secret_outside_explicit_development(environment):
+    env = {} if environment is None else {"ENVIRONMENT": environment}
+    with pytest.raises(SettingsError, match="ENVIRONMENT|SECRET_KEY"):
+        Settings.from_env(env)
+    with pytest.raises(SettingsError):
+        Settings.from_env({**env, "SECRET_KEY": DEV_SECRET})
+    with pytest.raises(SettingsError):
+        Settings.from_env({**env, "SECRET_KEY": "short"})
+
+
+def test_finding_01_development_must_be_chosen_to_use_the_built_in_secret():
+    assert Settings.from_env({"ENVIRONMENT": "development"}).secret_key == DEV_SECRET
+    assert Settings.from_env({"SECRET_KEY": "k" * 40}).environment == "production"
+
+
+def test_finding_01_an_app_built_in_code_refuses_a_missing_secret(tmp_path):
+    with pytest.raises(SettingsError):
+        create_app(Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}"), migrate=False)
+
+
+def test_finding_01_a_cookie_signed_with_the_source_code_secret_opens_nothing(app, db, person):
+    admin = person("admin@example.org", access=Access.ADMIN)
+    with db.read() as session:
+        epoch = session.exec(select(Participant).where(Participant.id == admin.id)).one().session_epoch
+    with TestClient(app) as attacker:
+        attacker.cookies.set("crowd_session", forged_cookie(DEV_SECRET, admin.id, epoch))
+        response = attacker.get("/admin/users", follow_redirects=False)
+    assert response.status_code == 303 and "/auth/sign-in" in response.headers["location"]
+
+
+def test_finding_01_export_pseudonyms_have_their_own_key(settings):
+    keyed = Settings(**{**settings.__dict__, "pseudonym_key": "p" * 40})
+    assert export_data.pseudonym_secret(keyed) == "p" * 40
+    assert export_data.pseudonym_secret(keyed) != export_data.pseudonym_secret(settings)
+    production = Settings(**{**settings.__dict__, "environment": "production"})
+    with pytest.raises(DomainError, match="PSEUDONYM_KEY"):
+        export_data.pseudonym_secret(production)
+    with pytest.raises(SettingsError, match="PSEUDONYM_KEY"):
+        Settings(**{**settings.__dict__, "pseudonym_key": settings.secret_key}).check()
