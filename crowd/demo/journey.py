@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from crowd.db import Database
 from crowd.demo import draft
-from crowd.demo_declaration import build_demo_declaration
+from crowd.demo.declaration import build_demo_declaration
 from crowd.models import Contribution, ContributionKind, ContributionStatus, Participant, Workshop
 from crowd.services.opinions import runs as opinions
 from crowd.services.themes import runs as theme_runs

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crowd.demo_declaration import build_demo_declaration
+from crowd.demo.declaration import build_demo_declaration
 from crowd.models import Access, DeclarationVersion
 from crowd.services.declaration import benchmark
 from crowd.services.declaration.outcomes import Rag
