@@ -226,7 +226,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     database = _database(settings)
-    worker = Worker(database, poll_seconds=args.poll)
+    worker = Worker(database, poll_seconds=args.poll, settings=settings)
     print(f"Loading the embedding model ({worker.model.name})...", flush=True)
     if not args.no_warm_up:
         print("Compiling UMAP once (about a minute)...", flush=True)

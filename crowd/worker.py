@@ -1,4 +1,5 @@
-"""The long-lived worker: executes queued theme runs and embeds (then assigns) new contributions.
+"""The long-lived worker: executes queued theme runs, sends the "new version" mails in rate-limited
+batches, and embeds (then assigns) new contributions.
 
 One process (``crowd worker``) keeps the embedding model loaded and numba's compiled UMAP warm, so a run
 pays neither again. It polls the database: first for a queued run, then for contributions that need a
@@ -15,6 +16,7 @@ import time
 
 from clustering import Embedder
 from clustering.reduce import Reducer
+from crowd.services.people import notifications
 from crowd.services.themes import curated as themes
 from crowd.services.themes import embeddings
 from crowd.services.themes import runs as theme_runs
@@ -43,8 +45,10 @@ class Worker:
         reducer: Reducer | None = None,
         poll_seconds: float = 2.0,
         name: str | None = None,
+        settings=None,  # Settings: with them the worker also sends the "new version" mails
     ) -> None:
         self.db = db
+        self.settings = settings
         self._model = model
         self.reducer = reducer
         self.poll_seconds = poll_seconds
@@ -66,6 +70,8 @@ class Worker:
             # the model loads only if the run has enough contributions to need it
             run = theme_runs.execute_run(self.db, run_id=run_id, model=self._model, reducer=self.reducer)
             log.info("theme run %s finished: %s %s", run.id, run.status.value, run.message)
+            return True
+        if self.settings is not None and notifications.send_version_mail(self.db, settings=self.settings):
             return True
         embedded = embeddings.embed_pending(self.db, model=self.model)
         if embedded:

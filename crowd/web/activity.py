@@ -7,8 +7,9 @@ from starlette.responses import RedirectResponse, Response
 
 from crowd.models import Access, Contribution
 from crowd.security import form_of, guard
+from crowd.services.declaration import provenance
 from crowd.services.errors import DomainError, NotFound
-from crowd.services.people import activity
+from crowd.services.people import activity, notifications
 from crowd.services.workshop import contributions, workshops
 from crowd.templating import flash, render
 
@@ -18,7 +19,10 @@ def my_activity(request: Request) -> Response:
     with request.app.state.db.read() as session:
         mine = activity.my_activity(session, participant_id=request.state.user.id)
         statuses = {wid: workshops.effective_status(w) for wid, w in mine.workshops.items()}
-    return render(request, "activity/mine.html", {"activity": mine, "statuses": statuses})
+        fates = provenance.what_became(session, contribution_ids=[c.id for c in mine.ideas + mine.comments])
+        version_mail = notifications.is_subscribed(session, participant_id=request.state.user.id)
+    context = {"activity": mine, "statuses": statuses, "fates": fates, "version_mail": version_mail}
+    return render(request, "activity/mine.html", context)
 
 
 def _own(request: Request, session) -> Contribution:

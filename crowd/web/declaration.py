@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from crowd.models import Access
 from crowd.security import PUBLIC, RateLimited, form_of, guard, rate_key
-from crowd.services.declaration import feedback
+from crowd.services.declaration import feedback, provenance
 from crowd.services.declaration import versions as declarations
 from crowd.services.declaration.diff import diff_declarations
 from crowd.services.declaration.outcomes import format_value
@@ -66,6 +66,7 @@ def version_context(request: Request, session, version, **extra) -> dict:
         "feedback_error": None,
         "feedback_text": "",
         "draft": False,
+        "shaped": provenance.shaped_by(session, version=version),
         **_support_context(session, request, version),
     }
     context.update(extra)
