@@ -16,6 +16,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from crowd.db import Database
+from crowd.proxies import TrustedProxyMiddleware
 from crowd.security import PUBLIC, CSRFMiddleware, SecurityHeadersMiddleware, guard, make_limiter
 from crowd.settings import Settings
 from crowd.templating import STATIC, make_templates
@@ -217,6 +218,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     if migrate:
         db.migrate()
     middleware = [
+        Middleware(TrustedProxyMiddleware, trusted=settings.trusted_proxies),
         Middleware(SecurityHeadersMiddleware),
         Middleware(
             SessionMiddleware,
@@ -226,7 +228,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
             same_site="lax",
             https_only=settings.secure_cookies,
         ),
-        Middleware(CSRFMiddleware),
+        Middleware(CSRFMiddleware, refuse=errors.csrf_refused),
     ]
     handlers = {**errors.HANDLERS, OperationalError: errors.server_error, Exception: errors.server_error}
     app = Starlette(

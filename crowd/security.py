@@ -201,10 +201,12 @@ class CSRFMiddleware:
     """Refuse unsafe requests whose token (form field or X-CSRF-Token header) does not match the session.
 
     The body is read once here, parsed, and kept on `request.state.form`, so sync endpoints can use it.
+    `refuse` renders the refusal page (create_app passes the web layer's, so security imports no page).
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, refuse: Callable[[Request], Response]) -> None:
         self.app = app
+        self.refuse = refuse
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in UNSAFE:
@@ -229,14 +231,7 @@ class CSRFMiddleware:
         expected = scope.get("session", {}).get("csrf", "")
         given = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
         if not expected or not given or not hmac.compare_digest(str(given), str(expected)):
-            from crowd.web.errors import error_page
-
-            message = (
-                "Your form has expired or came from another site. Go back, reload the page and try again."
-            )
-            await error_page(request, 403, "This form could not be sent", message)(
-                scope, _replay(body, receive), send
-            )
+            await self.refuse(request)(scope, _replay(body, receive), send)
             return
         scope.setdefault("state", {})["form"] = form
         await self.app(scope, _replay(body, receive), send)

@@ -38,6 +38,12 @@ def error_page(request: Request, status: int, title: str | None = None, message:
     return render(request, "error.html", context, status_code=status)
 
 
+def csrf_refused(request: Request) -> Response:
+    """The page CSRFMiddleware answers with when a form's token is missing or wrong."""
+    message = "Your form has expired or came from another site. Go back, reload the page and try again."
+    return error_page(request, 403, "This form could not be sent", message)
+
+
 async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     return error_page(request, exc.status_code, message=exc.message)
