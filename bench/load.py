@@ -5,7 +5,8 @@
 
 It starts `crowd serve --workers N` on a fresh database (a SQLite file, or a new database on
 CROWD_TEST_POSTGRES_URL), creates the participants with sign-in links in the database, then simulates
-each one with its own cookie jar (an asyncio httpx client): arrivals spread over the first 80% of the run,
+each one with its own cookie jar (an aiohttp session: light enough that the client, on the same machine,
+is not the bottleneck; its CPU is printed beside the server's): arrivals spread over the first 80% of the run,
 sign in through the link, read the workshop page and idea pages, vote (the commonest write), post ideas
 and comments, with think time between steps. Reads outnumber writes about two to one.
 
@@ -13,7 +14,11 @@ At the end it compares every acknowledged write (303 for ideas and comments, 200
 database: `lost` = acknowledged but missing, `duplicated` = stored more than once, plus a check that each
 item's vote counts equal its vote rows. Rate limits: in-process memory with one worker; with several
 workers, Redis (CROWD_TEST_REDIS_URL or --redis) when given, otherwise off (the JSON says which).
-The last line is one JSON object.
+
+Then, with the launch over and the server otherwise idle, it measures the server's CPU per request for
+each page type (`server_cpu_ms`: the workshop page, an idea page, a vote, posting an idea, signing in),
+--cost-requests requests of each from a few signed-in people, CPU read from /proc for the server and its
+worker processes. Targets (the launch): p99 < 500 ms, 0 errors, 0 lost. The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
+import aiohttp
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -101,9 +106,10 @@ class Setup:
     slug: str
     section_ids: list[int]
     links: list[tuple[int, str]]  # (participant id, sign-in link)
+    spare_links: list[tuple[int, str]]  # for the cost phase: 4 people's first links, then more of theirs
 
 
-def prepare(database_url: str, settings: Settings, participants: int) -> Setup:
+def prepare(database_url: str, settings: Settings, participants: int, cost_requests: int = 0) -> Setup:
     database = Database(database_url)
     database.migrate()
     create_all(database.engine)  # tables added since the migration was last generated
@@ -143,18 +149,21 @@ def prepare(database_url: str, settings: Settings, participants: int) -> Setup:
                 borough=random.choice(BOROUGHS),
                 consent_privacy_at=utcnow(),
             )
-            for n in range(participants)
+            for n in range(participants + 4)
         ]
         session.add_all(people)
         session.flush()
         ids = [(p.id, p.email) for p in people]
         slug, section_ids = workshop.slug, [s.id for s in sections]
     links = []
-    for pid, email in ids:
+    spare = ids[participants:] + [ids[participants + n % 4] for n in range(cost_requests)]
+    for pid, email in ids[:participants] + spare:
         with database.write() as session:
             links.append((pid, auth.request_link(session, settings=settings, email=email)))
     database.dispose()
-    return Setup(slug=slug, section_ids=section_ids, links=links)
+    return Setup(
+        slug=slug, section_ids=section_ids, links=links[:participants], spare_links=links[participants:]
+    )
 
 
 # ---------------------------------------------------------------- the servers
@@ -204,6 +213,13 @@ def start_server(args, database_url: str, port: int, folder: Path) -> tuple[subp
 
 
 @dataclass
+class Answer:
+    status: int
+    text: str
+    location: str
+
+
+@dataclass
 class Ledger:
     """Every request's timing, and every write the server acknowledged."""
 
@@ -215,26 +231,41 @@ class Ledger:
     votes: dict[tuple[int, int], str] = field(default_factory=dict)  # last acknowledged choice
 
     def note(
-        self, route: str, started: float, response: httpx.Response | None, ok: tuple[int, ...], why: str = ""
+        self, route: str, started: float, answer: Answer | None, ok: tuple[int, ...], why: str = ""
     ) -> bool:
         self.timings[route].append((time.perf_counter() - started) * 1000)
-        if response is None or response.status_code not in ok:
+        if answer is None or answer.status not in ok:
             self.errors[route] += 1
             if len(self.error_samples) < 10:
-                status = why if response is None else response.status_code
-                self.error_samples.append(f"{route}: {status}")
+                self.error_samples.append(f"{route}: {why if answer is None else answer.status}")
             return False
         return True
+
+
+async def fetch(client: aiohttp.ClientSession, method: str, url: str, **kwargs) -> Answer:
+    async with client.request(method, url, allow_redirects=False, **kwargs) as response:
+        return Answer(response.status, await response.text(), response.headers.get("location", ""))
 
 
 async def request(ledger: Ledger, client, route: str, method: str, url: str, ok=(200,), **kwargs):
     started = time.perf_counter()
     try:
-        response = await client.request(method, url, **kwargs)
-    except httpx.HTTPError as error:
+        answer = await fetch(client, method, url, **kwargs)
+    except (TimeoutError, aiohttp.ClientError) as error:
         ledger.note(route, started, None, ok, why=type(error).__name__)
         return None
-    return response if ledger.note(route, started, response, ok) else None
+    return answer if ledger.note(route, started, answer, ok) else None
+
+
+def browser(base: str) -> aiohttp.ClientSession:
+    """A person's browser: its own cookie jar; a new connection per request, as a browser after a pause
+    (uvicorn closes idle keep-alive connections after 5 s, and reusing one it has just closed fails)."""
+    return aiohttp.ClientSession(
+        base_url=base,
+        connector=aiohttp.TCPConnector(limit=2, force_close=True),
+        cookie_jar=aiohttp.CookieJar(unsafe=True),  # the server is an IP address
+        timeout=aiohttp.ClientTimeout(total=30),
+    )
 
 
 def learn(html: str, slug: str, known: set[int]) -> None:
@@ -246,10 +277,7 @@ async def participant(
 ):
     rng = random.Random(args.seed * 100_003 + n)
     await asyncio.sleep(max(0.0, start_at - time.monotonic()))
-    # a new connection per request, as a browser after a pause: uvicorn closes idle keep-alive
-    # connections after 5 s, and reusing one it has just closed fails on the client's side
-    limits = httpx.Limits(max_connections=2, max_keepalive_connections=0)
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+    async with browser(base) as client:
         signed = await request(ledger, client, "GET /auth/verify", "GET", link, ok=(303,))
         if signed is None:
             return
@@ -296,11 +324,15 @@ async def participant(
                     "POST",
                     f"/w/{setup.slug}/ideas",
                     ok=(303,),
-                    data={"section_id": rng.choice(setup.section_ids), "text": words, "csrf_token": token},
+                    data={
+                        "section_id": str(rng.choice(setup.section_ids)),
+                        "text": words,
+                        "csrf_token": token,
+                    },
                 )
                 if answer is not None:
                     ledger.ideas.append(words)
-                    learn(answer.headers.get("location", ""), setup.slug, known)
+                    learn(answer.location, setup.slug, known)
             elif action == "comment" and known:
                 idea = rng.choice(sorted(known))
                 words = f"I agree, and {rng.choice(TOPICS)} ({n}.{step}.{uuid.uuid4().hex[:8]})"
@@ -315,6 +347,118 @@ async def participant(
                 )
                 if answer is not None:
                     ledger.comments.append(words)
+
+
+# ---------------------------------------------------------------- server CPU per page type
+
+
+def process_tree(root: int) -> list[int]:
+    """The server and its worker processes (uvicorn --workers N forks them), from /proc."""
+    children: dict[int, list[int]] = defaultdict(list)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(") ", 1)[1].split()
+            except OSError:
+                continue
+            children[int(fields[1])].append(int(entry.name))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo += children.get(pid, [])
+    return tree
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+async def page_costs(args, setup: Setup, base: str, server_pid: int) -> dict[str, float]:
+    """Server CPU ms per request of each page type, the server otherwise idle: --cost-requests of each,
+    four people at a time (people not used in the launch, signed in through their own links)."""
+    pids = process_tree(server_pid)
+    people = []
+    for pid, link in setup.spare_links[:4]:
+        client = browser(base)
+        assert (await fetch(client, "GET", link)).status == 303
+        page = await fetch(client, "GET", f"/w/{setup.slug}")
+        people.append((pid, client, CSRF.search(page.text).group(1)))
+    ideas: set[int] = set()
+    learn(page.text, setup.slug, ideas)
+    idea_ids = sorted(ideas)
+    sign_in_links = [link for _, link in setup.spare_links[4:]]
+    counter = iter(range(10**9))
+
+    def kinds():
+        return {
+            "workshop_page": lambda c, t, k: ("GET", f"/w/{setup.slug}", {}, (200,)),
+            "idea_page": lambda c, t, k: (
+                "GET",
+                f"/w/{setup.slug}/ideas/{idea_ids[k % len(idea_ids)]}",
+                {},
+                (200,),
+            ),
+            "vote": lambda c, t, k: (
+                "POST",
+                f"/c/{idea_ids[k % len(idea_ids)]}/vote",
+                {
+                    "data": {"choice": ("agree", "disagree", "pass")[k % 3]},
+                    "headers": {"HX-Request": "true", "X-CSRF-Token": t},
+                },
+                (200,),
+            ),
+            "post_idea": lambda c, t, k: (
+                "POST",
+                f"/w/{setup.slug}/ideas",
+                {
+                    "data": {
+                        "section_id": str(setup.section_ids[k % 3]),
+                        "text": f"Cost idea {k}: {TOPICS[k % 6]}",
+                        "csrf_token": t,
+                    }
+                },
+                (303,),
+            ),
+        }
+
+    costs = {}
+    for name, make in kinds().items():
+
+        async def worker(person, count, name=name, make=make):
+            _, client, token = person
+            for _ in range(count):
+                k = next(counter)
+                method, url, kwargs, ok = make(client, token, k)
+                answer = await fetch(client, method, url, **kwargs)
+                assert answer.status in ok, (name, answer.status, answer.text[:200])
+
+        each = max(1, args.cost_requests // len(people))
+        before = cpu_seconds(pids)
+        await asyncio.gather(*(worker(p, each) for p in people))
+        costs[name] = round((cpu_seconds(pids) - before) * 1000 / (each * len(people)), 2)
+    # signing in: following a fresh magic link (a new browser each time)
+
+    async def sign_in(links):
+        for link in links:
+            async with browser(base) as client:
+                answer = await fetch(client, "GET", link)
+                assert answer.status == 303, answer.status
+
+    quarter = len(sign_in_links) // 4
+    before = cpu_seconds(pids)
+    await asyncio.gather(*(sign_in(sign_in_links[i * quarter : (i + 1) * quarter]) for i in range(4)))
+    costs["sign_in"] = round((cpu_seconds(pids) - before) * 1000 / max(1, quarter * 4), 2)
+    for _, client, _ in people:
+        await client.close()
+    return costs
 
 
 def verify(database_url: str, ledger: Ledger) -> dict[str, int]:
@@ -362,8 +506,10 @@ def verify(database_url: str, ledger: Ledger) -> dict[str, int]:
     }
 
 
-async def simulate(args, setup: Setup, base: str) -> tuple[Ledger, float]:
+async def simulate(args, setup: Setup, base: str, server_pid: int) -> tuple[Ledger, float, dict]:
     ledger = Ledger()
+    pids = process_tree(server_pid)
+    server_before, client_before = cpu_seconds(pids), time.process_time()
     duration = args.minutes * 60
     began = time.monotonic()
     rng = random.Random(args.seed)
@@ -372,7 +518,14 @@ async def simulate(args, setup: Setup, base: str) -> tuple[Ledger, float]:
         for n, (pid, link) in enumerate(setup.links)
     ]
     await asyncio.gather(*tasks)
-    return ledger, time.monotonic() - began
+    elapsed = time.monotonic() - began
+    cpu = {
+        "server_cpu_s": round(cpu_seconds(pids) - server_before, 1),
+        "client_cpu_s": round(time.process_time() - client_before, 1),
+    }
+    if args.cost_requests:
+        cpu["server_cpu_ms"] = await page_costs(args, setup, base, server_pid)
+    return ledger, elapsed, cpu
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -385,6 +538,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=6.0, help="mean think time between actions, seconds")
     parser.add_argument("--redis", default="", help="Redis URL for shared rate limits with several workers")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--cost-requests", type=int, default=200, help="requests per page type for server CPU ms (0: skip)"
+    )
     args = parser.parse_args(argv)
     random.seed(args.seed)
 
@@ -395,7 +551,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings(database_url=database_url, secret_key=SECRET, base_url=f"http://127.0.0.1:{port}")
         try:
             t = time.perf_counter()
-            setup = prepare(database_url, settings, args.participants)
+            setup = prepare(database_url, settings, args.participants, args.cost_requests)
             print(
                 f"prepared {args.participants} participants in {time.perf_counter() - t:.1f} s",
                 file=sys.stderr,
@@ -403,7 +559,9 @@ def main(argv: list[str] | None = None) -> int:
             server, limits = start_server(args, database_url, port, folder)
             load_before = os.getloadavg()
             try:
-                ledger, elapsed = asyncio.run(simulate(args, setup, f"http://127.0.0.1:{port}"))
+                ledger, elapsed, cpu = asyncio.run(
+                    simulate(args, setup, f"http://127.0.0.1:{port}", server.pid)
+                )
             finally:
                 load_after = os.getloadavg()
                 server.terminate()
@@ -423,7 +581,20 @@ def main(argv: list[str] | None = None) -> int:
         }
         for route, values in sorted(ledger.timings.items())
     }
+    p99 = percentile(every, 99)
+    errors = sum(ledger.errors.values())
     result = {
+        "p99_ms": p99,
+        "targets": {"p99_ms": "< 500", "errors": 0, "lost": 0},
+        "met": {
+            "p99_ms": p99 < 500,
+            "errors": errors == 0,
+            "lost": check["lost"] == 0 and check["duplicated"] == 0,
+        },
+        "server_cpu_ms": cpu.pop("server_cpu_ms", {}),
+        **cpu,
+        "client_cpu_ms_per_request": round(cpu["client_cpu_s"] * 1000 / max(1, len(every)), 2),
+        "server_cpu_ms_per_request": round(cpu["server_cpu_s"] * 1000 / max(1, len(every)), 2),
         "db": args.db,
         "workers": args.workers,
         "participants": args.participants,
@@ -434,9 +605,8 @@ def main(argv: list[str] | None = None) -> int:
         "requests_per_s": round(len(every) / elapsed, 1),
         "p50_ms": percentile(every, 50),
         "p95_ms": percentile(every, 95),
-        "p99_ms": percentile(every, 99),
         "max_ms": round(max(every, default=0.0), 1),
-        "errors": sum(ledger.errors.values()),
+        "errors": errors,
         "error_samples": ledger.error_samples,
         **check,
         "load_average_before": [round(x, 2) for x in load_before],

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -231,7 +231,7 @@ async def measure(app, world: dict, n: int, profile: str | None) -> dict[str, fl
                 return func(*args)
 
             anyio.to_thread.run_sync = inline
-        cpu, wall = time.process_time(), time.perf_counter()
+        cpu, _wall = time.process_time(), time.perf_counter()
         if profiler:
             profiler.enable()
         for _ in range(count):
