@@ -2,7 +2,9 @@
 # theme runs in a separate `crowd worker` container from the same image.
 #   docker build -t crowd .
 #   docker run -e DATABASE_URL=postgresql+psycopg://... -e SECRET_KEY=... -e PSEUDONYM_KEY=... \
-#     -e RATE_LIMIT_STORAGE=redis://redis:6379/0 -p 8000:8000 crowd
+#     -e TRUSTED_PROXIES=172.18.0.2 -e RATE_LIMIT_STORAGE=redis://redis:6379/0 -p 8000:8000 crowd
+# TRUSTED_PROXIES: the address (or network) of the reverse proxy in front; X-Forwarded-For from anyone
+# else is ignored, so a visitor cannot choose the address the rate limits count.
 #   docker run ... crowd crowd worker
 FROM python:3.11-slim-bookworm
 
@@ -27,4 +29,4 @@ RUN pip install "torch==2.13.0" --index-url https://download.pytorch.org/whl/cpu
 USER crowd
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
-CMD ["sh", "-c", "crowd migrate && crowd serve --host 0.0.0.0 --port 8000 --workers ${WORKERS:-4} --forwarded-allow-ips '*'"]
+CMD ["sh", "-c", "crowd migrate && crowd serve --host 0.0.0.0 --port 8000 --workers ${WORKERS:-4}"]

@@ -27,8 +27,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        proxy_headers=True,
-        forwarded_allow_ips=args.forwarded_allow_ips,
+        proxy_headers=False,  # the app believes X-Forwarded-* only from TRUSTED_PROXIES (crowd.proxies)
         log_level="info",
     )
     return 0
@@ -402,7 +401,6 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--forwarded-allow-ips", default="127.0.0.1")
     serve.set_defaults(run=cmd_serve)
 
     commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(run=cmd_migrate)

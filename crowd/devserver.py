@@ -17,7 +17,16 @@ from sqlmodel import SQLModel
 from crowd.db import Database, create_all
 
 ROOT = Path(__file__).resolve().parents[1]
-UVICORN = [sys.executable, "-m", "uvicorn", "crowd.app:from_env", "--factory", "--host", "127.0.0.1"]
+UVICORN = [
+    sys.executable,
+    "-m",
+    "uvicorn",
+    "crowd.app:from_env",
+    "--factory",
+    "--no-proxy-headers",
+    "--host",
+    "127.0.0.1",
+]
 
 
 def free_port() -> int:

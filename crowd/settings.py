@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crowd.proxies import parse_networks
+
 DEV_SECRET = "dev-secret-change-me"  # noqa: S105 - used only when ENVIRONMENT=development is chosen
 ENVIRONMENTS = ("development", "test", "production")
 
@@ -41,6 +43,8 @@ class Settings:
     rate_limit_signin: str = "10/minute"
     rate_limit_writes: str = "120/minute"
     rate_limits_enabled: bool = True
+    # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (IPs or networks); none by default.
+    trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
     admin_emails: tuple[str, ...] = field(default_factory=tuple)
     embeddings_enabled: bool = True
     worker_in_process: bool = True  # false when `crowd worker` runs as its own process
@@ -78,6 +82,10 @@ class Settings:
             raise SettingsError(
                 f"ENVIRONMENT must be one of {', '.join(ENVIRONMENTS)}, not {self.environment!r}."
             )
+        try:
+            parse_networks(self.trusted_proxies)
+        except ValueError as error:
+            raise SettingsError(str(error)) from error
         if self.environment == "development":
             return
         if not self.secret_key or self.secret_key == DEV_SECRET:
