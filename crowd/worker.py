@@ -16,6 +16,7 @@ import time
 
 from clustering import Embedder
 from clustering.reduce import Reducer
+from crowd.services import signals
 from crowd.services.people import notifications
 from crowd.services.themes import curated as themes
 from crowd.services.themes import embeddings
@@ -89,12 +90,12 @@ class Worker:
                 log.exception("worker step failed; retrying after a pause")
                 busy = False
             if not busy:
-                embeddings.ARRIVED.wait(self.poll_seconds)
-                embeddings.ARRIVED.clear()
+                signals.CONTRIBUTION_POSTED.wait(self.poll_seconds)
+                signals.CONTRIBUTION_POSTED.clear()
 
     def stop(self) -> None:
         self.stopping.set()
-        embeddings.ARRIVED.set()
+        signals.CONTRIBUTION_POSTED.set()
 
 
 class BackgroundWorker:

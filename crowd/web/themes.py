@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from crowd.models import Access, ThemeRun, Workshop
 from crowd.security import form_of, guard
+from crowd.services import signals
 from crowd.services.errors import DomainError, NotFound
 from crowd.services.themes import curated as themes
 from crowd.services.themes import embeddings
@@ -69,7 +70,7 @@ def start_run(request: Request) -> Response:
             context = _themes_context(session, _workshop(session, workshop_id))
         context.update(form={"min_cluster_size": raw}, error=error)
         return render(request, "themes/list.html", context, status_code=error.status_code)
-    embeddings.ARRIVED.set()  # wake an in-process worker now rather than at its next poll
+    signals.CONTRIBUTION_POSTED.set()  # wake an in-process worker now rather than at its next poll
     flash(request, "The theme run is queued. This page shows its progress.")
     return RedirectResponse(f"/manage/workshops/{workshop_id}/themes/runs/{run.id}", status_code=303)
 

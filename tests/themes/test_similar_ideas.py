@@ -4,6 +4,7 @@ import pytest
 from sqlmodel import select
 
 from crowd.models import Contribution, ContributionStatus
+from crowd.services import signals
 from crowd.services.themes import embeddings
 from tests.themes.conftest import post_corpus
 
@@ -60,7 +61,7 @@ def test_posting_an_idea_is_never_blocked_and_wakes_the_worker(db, person, open_
         db, workshop, sections, {"gp": ["I can never get a GP appointment, the phone line is engaged."]}
     )
     ann = person("ann@example.org")
-    embeddings.ARRIVED.clear()
+    signals.CONTRIBUTION_POSTED.clear()
 
     posted = ann.post(
         f"/w/{workshop.slug}/ideas",
@@ -72,7 +73,7 @@ def test_posting_an_idea_is_never_blocked_and_wakes_the_worker(db, person, open_
     )
 
     assert posted.status_code == 303
-    assert embeddings.ARRIVED.is_set(), "the worker is woken as soon as the idea is committed"
+    assert signals.CONTRIBUTION_POSTED.is_set(), "the worker is woken as soon as the idea is committed"
     with db.read() as session:
         assert len(session.exec(select(Contribution)).all()) == 2
 

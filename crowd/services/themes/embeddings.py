@@ -12,16 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import and_, delete, event, func, or_
+from sqlalchemy import and_, delete, func, or_
 from sqlmodel import Session, col, select
 
 from clustering import CachedEmbedder, Embedder, nearest
 from clustering.textprep import normalise, text_key
 from crowd.models import Contribution, ContributionEmbedding, ContributionKind
 from crowd.models.themes import pack_vector, unpack_vector
-from crowd.services.workshop import (
-    contributions as _contributions,  # a module: contributions imports this one
-)
+from crowd.services.workshop import contributions as _contributions
 
 EMBED_BATCH = 256
 SIMILAR_MIN_CHARS = 12
@@ -74,24 +72,6 @@ MODEL = _ModelHolder()
 def embedder(*, load: bool = True) -> Embedder | None:
     """The process's embedder (loaded on first call unless ``load`` is False)."""
     return MODEL.get(load=load)
-
-
-# ---------------------------------------------------------------- waking the worker when something arrives
-
-ARRIVED = threading.Event()  # set after a commit that added a contribution; the in-process worker waits on it
-
-
-def contribution_posted(session: Session) -> None:
-    """Hook for services that add a contribution: wake the worker once the transaction commits."""
-    if session.info.get("crowd_wake_worker"):
-        return
-    session.info["crowd_wake_worker"] = True
-
-    def wake(_session: Session) -> None:
-        _session.info.pop("crowd_wake_worker", None)
-        ARRIVED.set()
-
-    event.listen(session, "after_commit", wake, once=True)
 
 
 # ---------------------------------------------------------------- vectors in the database

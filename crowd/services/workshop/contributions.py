@@ -21,9 +21,9 @@ from crowd.models import (
     Workshop,
 )
 from crowd.models._base import utcnow
+from crowd.services import signals
 from crowd.services.errors import DomainError, Forbidden, NotFound
 from crowd.services.masking import MaskResult, mask_personal_data
-from crowd.services.themes import embeddings  # the theme worker's wake-up hook
 from crowd.services.workshop.workshops import require_open
 
 MAX_LENGTH = 2000
@@ -119,7 +119,7 @@ def _save_post(
     )
     session.add(post)
     session.flush()
-    embeddings.contribution_posted(session)  # the theme worker embeds it and puts it in its nearest theme
+    signals.contribution_posted(session)  # the theme worker embeds it and puts it in its nearest theme
     return Posted(post, masking)
 
 
