@@ -308,6 +308,63 @@ def cmd_opinions_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     return evaluate(argv)
 
 
+def cmd_import_polis(args: argparse.Namespace, settings: Settings) -> int:
+    """crowd import-polis DIR --workshop SLUG: a Pol.is export as a new closed workshop, all or nothing."""
+    from crowd.services.errors import DomainError
+    from crowd.services.streams import polis
+
+    folder = Path(args.dir)
+    files = {name: (folder / name).read_bytes() for name in polis.FILES if (folder / name).is_file()}
+    if not folder.is_dir() or "comments.csv" not in files:
+        print(f"{folder} is not a Pol.is export: it needs comments.csv and votes.csv", file=sys.stderr)
+        return 2
+    database = _database(settings)
+    try:
+        export = polis.read_export(files)
+        with database.write() as session:
+            workshop = polis.import_export(
+                session, export=export, slug=args.workshop, title=args.title or "", actor_id=None
+            )
+            slug, ideas = workshop.slug, len(export.comments)
+        people = len(export.people)
+        print(f"Imported {ideas} comments, {people} participants and {len(export.votes)} votes as /w/{slug}.")
+        if not export.has_times:
+            print("The votes have no times: they are dated now.")
+    except polis.PolisExportError as error:
+        for name, line, message in error.problems:
+            print(f"  {name} line {line}: {message}", file=sys.stderr)
+        print("Import refused: nothing was imported.", file=sys.stderr)
+        return 1
+    except DomainError as error:
+        print(f"Import refused: {error.message}", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    return 0
+
+
+def _export_polis(database, args: argparse.Namespace) -> int:
+    from crowd.services.streams import polis
+    from crowd.services.workshop.workshops import get_workshop
+
+    if not args.workshop:
+        print("--workshop SLUG is needed for a Pol.is export.", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        print(f"--out must be a folder for a Pol.is export: {out} is a file.", file=sys.stderr)
+        return 2
+    with database.read() as session:
+        files = polis.export_files(
+            session, workshop=get_workshop(session, args.workshop, include_drafts=True)
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    for name, body in files.items():
+        (out / name).write_bytes(body)
+    print(f"Wrote {', '.join(files)} to {out}")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     """crowd export poster|document|data|report --out FILE: the same exports as the web, audited."""
     from crowd.services.errors import DomainError
@@ -317,12 +374,14 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     out = Path(args.out)
     suffix = out.suffix.lower().lstrip(".")
     allowed = {"poster": exports.POSTER_FORMATS, "document": exports.DOCUMENT_FORMATS, "data": ("zip",),
-               "report": exports.REPORT_FORMATS}[args.what]  # fmt: skip
+               "report": exports.REPORT_FORMATS, "polis": (suffix,)}[args.what]  # fmt: skip
     if suffix not in allowed:
         print(f"--out must end in .{' or .'.join(allowed)} for a {args.what} export.", file=sys.stderr)
         return 2
     database = _database(settings)
     try:
+        if args.what == "polis":
+            return _export_polis(database, args)
         if args.what == "data":
             summary = _export_data(database, settings, args, out)
             print(f"Wrote {out}: " + ", ".join(f"{n:,} {table}" for table, n in summary.rows.items()))
@@ -467,9 +526,20 @@ def parser() -> argparse.ArgumentParser:
     )
     opinions_evaluate.add_argument("--seed", type=int, default=0)
     opinions_evaluate.set_defaults(run=cmd_opinions_evaluate)
-    export = commands.add_parser("export", help="export the poster, document, data or engagement report")
-    export.add_argument("what", choices=["poster", "document", "data", "report"])
-    export.add_argument("--out", required=True, help="the file to write; its suffix picks the format")
+    import_polis = commands.add_parser("import-polis", help="bring a Pol.is export in as a new workshop")
+    import_polis.add_argument(
+        "dir", help="the export's folder: comments.csv, votes.csv or participants-votes.csv"
+    )
+    import_polis.add_argument("--workshop", required=True, help="the new workshop's slug")
+    import_polis.add_argument("--title", help="the workshop's title (default: the conversation's topic)")
+    import_polis.set_defaults(run=cmd_import_polis)
+    export = commands.add_parser(
+        "export", help="export the poster, document, data, engagement report or Pol.is files"
+    )
+    export.add_argument("what", choices=["poster", "document", "data", "report", "polis"])
+    export.add_argument(
+        "--out", required=True, help="the file to write (its suffix picks the format), or for polis a folder"
+    )
     export.add_argument("--version", type=int, help="published version (default: the latest)")
     export.add_argument("--paper", choices=["a3", "a4"], default="a3", help="poster paper size")
     export.add_argument("--theme", choices=["nhs-blue", "warm", "high-contrast"], default="nhs-blue")

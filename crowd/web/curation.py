@@ -53,7 +53,7 @@ def _board_context(request: Request, session, workshop: Workshop, error: DomainE
     show = params.get("show", "") if params.get("show", "") in curation_board.FILTERS else ""
     sort = params.get("sort", "size") if params.get("sort", "size") in curation_board.SORTS else "size"
     q = params.get("q", "")[:100]
-    latest = theme_runs.latest_good_run(session, workshop_id=workshop.id)
+    latest = themes.latest_good_run(session, workshop_id=workshop.id)
     candidates = (
         list(
             session.exec(
@@ -142,7 +142,7 @@ def _theme_context(request: Request, session, theme: Theme, error: DomainError |
     page = _int(request.query_params.get("page"), 1) or 1
     workshop = _workshop(session, theme.workshop_id)
     members = themes.members_of(session, theme_id=theme.id, page=page, page_size=MEMBERS_PAGE)
-    latest = theme_runs.latest_good_run(session, workshop_id=workshop.id)
+    latest = themes.latest_good_run(session, workshop_id=workshop.id)
     targets = [
         t
         for t in session.exec(

@@ -31,7 +31,7 @@ def _themes_context(session, workshop: Workshop) -> dict:
         "workshop": workshop,
         "themes": themes.list_themes(session, workshop_id=workshop.id),
         "active": theme_runs.active_run(session, workshop_id=workshop.id),
-        "latest": theme_runs.latest_good_run(session, workshop_id=workshop.id),
+        "latest": themes.latest_good_run(session, workshop_id=workshop.id),
         "runs": theme_runs.list_runs(session, workshop_id=workshop.id, limit=1),
         "form": {"min_cluster_size": ""},
         "error": None,
@@ -121,7 +121,7 @@ def theme_page(request: Request) -> Response:
         context = {"workshop": workshop, "theme": theme, "members": members}
         if is_htmx(request) and request.headers.get("hx-target") == "theme-members":
             return render(request, "partials/theme_members.html", context)
-        latest = theme_runs.latest_good_run(session, workshop_id=workshop.id)
+        latest = themes.latest_good_run(session, workshop_id=workshop.id)
         context.update(
             support=themes.support_of(session, theme_id=theme.id),
             quotes=themes.quotes_of(session, theme),

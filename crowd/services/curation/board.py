@@ -26,7 +26,7 @@ from crowd.models import (
     Vote,
 )
 from crowd.services.curation import consensus
-from crowd.services.themes.runs import latest_good_run
+from crowd.services.themes.curated import latest_good_run
 from crowd.services.workshop.contributions import shown_clause
 
 SORTS = {

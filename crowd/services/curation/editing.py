@@ -24,7 +24,6 @@ from crowd.models import (
 from crowd.models._base import utcnow
 from crowd.services.errors import Conflict, NotFound
 from crowd.services.themes import curated as themes
-from crowd.services.themes.runs import latest_good_run
 from crowd.services.workshop.contributions import shown_clause
 
 EDITABLE = (ThemeStatus.ACTIVE, ThemeStatus.OUT_OF_SCOPE)
@@ -50,7 +49,7 @@ def editable_theme(session: Session, *, theme_id: int, workshop_id: int | None =
 
 
 def latest_run_id(session: Session, workshop_id: int) -> int | None:
-    run = latest_good_run(session, workshop_id=workshop_id)
+    run = themes.latest_good_run(session, workshop_id=workshop_id)
     return run.id if run else None
 
 

@@ -30,6 +30,7 @@ from crowd.models._base import utcnow
 from crowd.services import audit
 from crowd.services.declaration import foundations
 from crowd.services.errors import Conflict, NotFound
+from crowd.services.themes.curated import latest_good_run
 
 THEME_CONFLICT = (
     "Someone else changed this theme while you were looking at it. Nothing was changed: "
@@ -178,8 +179,6 @@ def recent(session: Session, *, workshop_id: int, limit: int = 8) -> list[Curati
 
 def undo(session: Session, *, actor_id: int | None, action_id: int) -> CurationAction:
     """Revert one action (see the module docstring for what may be undone)."""
-    from crowd.services.themes.runs import latest_good_run
-
     action = session.get(CurationAction, action_id)
     if action is None:
         raise NotFound("That curation action does not exist.")

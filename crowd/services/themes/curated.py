@@ -25,6 +25,7 @@ from crowd.models import (
     ContributionEmbedding,
     MemberRank,
     MemberSource,
+    RunState,
     RunTheme,
     Theme,
     ThemeMember,
@@ -387,9 +388,16 @@ class ThemeSummary:
     found_in_latest: bool
 
 
-def list_themes(session: Session, *, workshop_id: int) -> list[ThemeSummary]:
-    from crowd.services.themes.runs import latest_good_run
+def latest_good_run(session: Session, *, workshop_id: int) -> ThemeRun | None:
+    """The workshop's newest run that succeeded: the one the theme pages and the curation board read."""
+    return session.exec(
+        select(ThemeRun)
+        .where(ThemeRun.workshop_id == workshop_id, ThemeRun.status == RunState.SUCCEEDED)
+        .order_by(col(ThemeRun.id).desc())
+    ).first()
 
+
+def list_themes(session: Session, *, workshop_id: int) -> list[ThemeSummary]:
     latest = latest_good_run(session, workshop_id=workshop_id)
     items = session.exec(
         select(Theme)

@@ -122,14 +122,6 @@ def list_runs(session: Session, *, workshop_id: int, limit: int = 50) -> list[Th
     )
 
 
-def latest_good_run(session: Session, *, workshop_id: int) -> ThemeRun | None:
-    return session.exec(
-        select(ThemeRun)
-        .where(ThemeRun.workshop_id == workshop_id, ThemeRun.status == RunState.SUCCEEDED)
-        .order_by(col(ThemeRun.id).desc())
-    ).first()
-
-
 # ---------------------------------------------------------------- the worker's side
 
 
