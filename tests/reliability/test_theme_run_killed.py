@@ -10,6 +10,7 @@ import time
 from sqlmodel import select
 
 from crowd.models import RunState, Theme, ThemeMember, ThemeRun
+from crowd.services.themes import curated as themes
 from crowd.services.themes import runs as theme_runs
 from tests.reliability.conftest import ROOT
 from tests.reliability.stand_ins import SlowReducer, WordEmbedder
@@ -72,6 +73,6 @@ def test_a_theme_run_killed_midway_leaves_the_previous_themes_and_is_marked_fail
         dead = session.get(ThemeRun, run_id)
         assert dead.status == RunState.FAILED
         assert "previous themes are unchanged" in dead.message
-        assert theme_runs.latest_good_run(session, workshop_id=workshop.id).id == good.id
+        assert themes.latest_good_run(session, workshop_id=workshop.id).id == good.id
         assert theme_runs.active_run(session, workshop_id=workshop.id) is None  # a new run may start
     assert snapshot(db, workshop.id) == before

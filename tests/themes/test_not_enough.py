@@ -4,6 +4,7 @@ import pytest
 from sqlmodel import select
 
 from crowd.models import ContributionStatus, RunState, Theme
+from crowd.services.themes import curated as themes
 from crowd.services.themes import runs as theme_runs
 from tests.themes.conftest import post_ideas, run_themes
 from tests.themes.corpus import TOPICS
@@ -23,7 +24,7 @@ def test_run_on_too_few_contributions_finishes_as_not_enough_with_a_clear_messag
     assert run.counts["contributions"] == count
     with db.read() as session:
         assert session.exec(select(Theme)).all() == []
-        assert theme_runs.latest_good_run(session, workshop_id=workshop.id) is None
+        assert themes.latest_good_run(session, workshop_id=workshop.id) is None
         assert theme_runs.active_run(session, workshop_id=workshop.id) is None
 
 

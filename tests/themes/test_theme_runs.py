@@ -171,7 +171,7 @@ def test_failed_run_leaves_the_last_good_snapshot_and_curated_themes_untouched(
     assert "the reducer crashed" in failed.message and "RuntimeError" in failed.error
     assert _snapshot(db, workshop.id) == before
     with db.read() as session:
-        assert theme_runs.latest_good_run(session, workshop_id=workshop.id).id == good.id
+        assert themes.latest_good_run(session, workshop_id=workshop.id).id == good.id
         assert session.get(Theme, carers).label == "Carers"
         assert theme_runs.active_run(session, workshop_id=workshop.id) is None  # a new run may start
 
