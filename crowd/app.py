@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 from contextlib import asynccontextmanager
-from datetime import timedelta
 
 from sqlalchemy.exc import OperationalError
 from starlette.applications import Starlette
@@ -56,6 +55,7 @@ ROUTES = [
     Route("/auth/sign-in", auth.request_link, methods=POST),
     Route("/auth/verify", auth.verify, methods=GET),
     Route("/auth/sign-out", auth.sign_out_now, methods=POST),
+    Route("/auth/sign-out-everywhere", auth.sign_out_everywhere, methods=POST),
     Route("/profile", auth.profile_form, methods=GET),
     Route("/profile", auth.save_profile, methods=POST),
     Route("/me", activity.my_activity, methods=GET),
@@ -224,7 +224,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
             SessionMiddleware,
             secret_key=settings.secret_key,
             session_cookie="crowd_session",
-            max_age=int(timedelta(days=settings.session_days).total_seconds()),
+            max_age=60 * min(settings.session_idle_minutes, settings.session_days * 1440),  # idle expiry
             same_site="lax",
             https_only=settings.secure_cookies,
         ),

@@ -12,6 +12,7 @@ import functools
 import hmac
 import inspect
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, quote
@@ -62,10 +63,34 @@ def _load_user(request: Request) -> Participant | None:
     if not pid:
         return None
     user = request.app.state.users.get(pid, functools.partial(_read_user, request.app.state.db))
-    if user is None or user.erased_at is not None or request.session.get("epoch") != user.session_epoch:
-        request.session.pop("pid", None)
+    if (
+        user is None
+        or user.erased_at is not None
+        or request.session.get("epoch") != user.session_epoch
+        or not _session_alive(request, user)
+    ):
+        request.session.clear()
         return None
     return user
+
+
+def _session_alive(request: Request, user: Participant) -> bool:
+    """The session was not signed out (its id is not in the person's list), is younger than
+    SESSION_DAYS and was used within SESSION_IDLE_MINUTES; marks it used (at most once a minute)."""
+    session = request.session
+    sid = session.get("sid")
+    if not sid or sid in user.signed_out_sessions:
+        return False
+    settings = request.app.state.settings
+    now = int(time.time())
+    if now - session.get("at", 0) > settings.session_days * 86400:
+        return False
+    seen = session.get("seen", 0)
+    if now - seen > settings.session_idle_minutes * 60:
+        return False
+    if now - seen > 60:
+        session["seen"] = now
+    return True
 
 
 def _read_user(db, participant_id: int) -> Participant | None:
@@ -76,8 +101,16 @@ def _read_user(db, participant_id: int) -> Participant | None:
 def sign_in(request: Request, participant: Participant) -> None:
     """Start a fresh session for the participant (no fixation: everything old is dropped)."""
     request.session.clear()
+    now = int(time.time())
     request.session.update(
-        {"pid": participant.id, "epoch": participant.session_epoch, "csrf": secrets.token_urlsafe(32)}
+        {
+            "pid": participant.id,
+            "epoch": participant.session_epoch,
+            "sid": secrets.token_hex(8),  # this session's id: signing out ends it on the server
+            "at": now,
+            "seen": now,
+            "csrf": secrets.token_urlsafe(32),
+        }
     )
 
 

@@ -37,7 +37,8 @@ class Settings:
     smtp_starttls: bool = False
     mail_from: str = "crowd@localhost"
     magic_link_minutes: int = 30
-    session_days: int = 14
+    session_days: int = 14  # a session ends this long after sign-in, however busy
+    session_idle_minutes: int = 480  # and after this long without a request
     secure_cookies: bool = False
     rate_limit_storage: str = "memory://"
     rate_limit_signin: str = "10/minute"

@@ -77,6 +77,8 @@ class Participant(SQLModel, table=True):
     consent_quote: bool = False
     access: Access = Field(default=Access.PARTICIPANT)
     session_epoch: int = 0
+    # Session ids signed out one by one (space-separated); "sign out everywhere" bumps session_epoch.
+    signed_out_sessions: str = Field(default="", max_length=1000)
     created_at: datetime = Field(default_factory=utcnow)
     erased_at: datetime | None = None
 

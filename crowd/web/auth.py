@@ -52,6 +52,18 @@ def verify(request: Request) -> Response:
 
 @guard(PUBLIC, write=True)
 def sign_out_now(request: Request) -> Response:
+    user = request.state.user
+    if user is not None:
+        with request.app.state.db.write() as session:
+            auth.end_session(session, participant_id=user.id, session_id=request.session.get("sid"))
+    sign_out(request)
+    return RedirectResponse("/", status_code=303)
+
+
+@guard(Access.PARTICIPANT, write=True, needs_profile=False)
+def sign_out_everywhere(request: Request) -> Response:
+    with request.app.state.db.write() as session:
+        auth.end_every_session(session, participant_id=request.state.user.id)
     sign_out(request)
     return RedirectResponse("/", status_code=303)
 

@@ -18,8 +18,18 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    # finding 3: sessions signed out one by one
+    with op.batch_alter_table("participant") as batch:
+        batch.add_column(
+            sa.Column(
+                "signed_out_sessions",
+                sqlmodel.sql.sqltypes.AutoString(length=1000),
+                nullable=False,
+                server_default="",
+            )
+        )
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("participant") as batch:
+        batch.drop_column("signed_out_sessions")

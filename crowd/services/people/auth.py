@@ -89,3 +89,34 @@ def consume_link(session: Session, *, settings: Settings, token: str) -> tuple[P
     if participant.erased_at is not None:
         raise DomainError("This account was erased at its owner's request.")
     return participant, row.next_url
+
+
+MAX_SIGNED_OUT = 40  # sessions remembered one by one; past that, every session is ended instead
+
+
+def end_session(session: Session, *, participant_id: int, session_id: str | None) -> None:
+    """Sign one session out on the server: a copy of its cookie no longer signs anyone in."""
+    person = session.get(Participant, participant_id)
+    if person is None:
+        return
+    if not session_id:
+        end_every_session(session, participant_id=participant_id)
+        return
+    ended = person.signed_out_sessions.split()
+    if session_id in ended:
+        return
+    if len(ended) >= MAX_SIGNED_OUT:
+        end_every_session(session, participant_id=participant_id)
+        return
+    person.signed_out_sessions = " ".join([*ended, session_id])
+    session.add(person)
+
+
+def end_every_session(session: Session, *, participant_id: int) -> None:
+    """Sign out everywhere: every session of the person ends (the session epoch moves on)."""
+    person = session.get(Participant, participant_id)
+    if person is None:
+        return
+    person.session_epoch += 1
+    person.signed_out_sessions = ""
+    session.add(person)

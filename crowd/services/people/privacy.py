@@ -43,7 +43,7 @@ def my_data(session: Session, *, participant_id: int) -> dict:
     )
     signed = session.exec(select(Signatory).where(Signatory.participant_id == participant_id))
     return {
-        "profile": person.model_dump(mode="json", exclude={"session_epoch"}),
+        "profile": person.model_dump(mode="json", exclude={"session_epoch", "signed_out_sessions"}),
         "organisation": organisation.model_dump(mode="json") if organisation else None,
         "contributions": [c.model_dump(mode="json") for c in contributions],
         "votes": [v.model_dump(mode="json") for v in votes],
