@@ -20,7 +20,19 @@ from crowd.security import PUBLIC, CSRFMiddleware, SecurityHeadersMiddleware, gu
 from crowd.settings import Settings
 from crowd.templating import STATIC, make_templates
 from crowd.user_cache import UserCache
-from crowd.web import activity, admin, auth, errors, hub, manage, moderation, privacy, voting, workshop
+from crowd.web import (
+    activity,
+    admin,
+    auth,
+    errors,
+    hub,
+    manage,
+    moderation,
+    polis_import,
+    privacy,
+    voting,
+    workshop,
+)
 from crowd.web import curation as curation_web
 from crowd.web import declaration as declaration_web
 from crowd.web import declaration_drafts as drafts_web
@@ -91,6 +103,8 @@ ROUTES = [
     Route("/moderation", moderation.queue, methods=GET),
     Route("/moderation/{contribution_id:int}", moderation.decide, methods=POST),
     # streams
+    Route("/manage/polis", polis_import.polis_form, methods=GET),
+    Route("/manage/polis", polis_import.polis_upload, methods=POST),
     Route("/manage/imports", imports_web.upload_form, methods=GET),
     Route("/manage/imports", imports_web.upload, methods=POST),
     Route("/manage/imports/{batch_id:int}", imports_web.batch_page, methods=GET),

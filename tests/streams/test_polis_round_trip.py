@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from crowd import cli
-from crowd.models import Contribution, ContributionStatus, Participant, Workshop
+from crowd.models import Access, Contribution, ContributionStatus, Participant, Workshop
 from crowd.services.streams import polis
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "polis"
@@ -168,3 +168,44 @@ def test_lead_imports_and_exports_a_conversation_from_the_command_line(
     ]
     assert _rows((out / "votes.csv").read_bytes())[0]["vote"] == "1"
     assert cli.main(["export", "polis", "--workshop", "nope", "--out", str(out)]) == 1
+
+
+def _upload_polis(who, files: dict[str, bytes], slug: str = "old-conversation"):
+    token = who.csrf("/manage/polis")
+    return who.client.post(
+        "/manage/polis",
+        data={"csrf_token": token, "slug": slug, "title": ""},
+        files={name: (name, body, "text/csv") for name, body in files.items()},
+    )
+
+
+def test_lead_uploads_a_pol_is_export_and_lands_on_the_new_workshop(person, db):
+    lead = person("lead@example.org", access=Access.LEAD)
+    files = {
+        "comments.csv": b"comment-id,comment-body,moderated\n0,Share records between GP and hospital,1\n",
+        "votes.csv": b"timestamp,comment-id,voter-id,vote\n1500000000000,0,3,1\n1500000000001,0,4,-1\n",
+        "summary.csv": b"topic,Joined-up care\n",
+    }
+    page = _upload_polis(lead, files)
+    assert page.status_code == 200 and page.url.path == "/w/old-conversation"
+    assert "Imported 1 comments and 2 votes from Pol.is." in page.text
+    assert "Joined-up care" in page.text
+
+
+def test_a_broken_upload_lists_its_problems_by_line_and_stores_nothing(person, db):
+    lead = person("lead@example.org", access=Access.LEAD)
+    files = {
+        "comments.csv": b"comment-id,comment-body\n0,Hi\n",
+        "votes.csv": b"timestamp,comment-id,voter-id,vote\n1,0,0,7\n",
+    }
+    page = _upload_polis(lead, files)
+    assert page.status_code == 400
+    assert "votes.csv line 2: vote must be 1, -1 or 0, not &#39;7&#39;" in page.text
+    with db.read() as session:
+        assert session.exec(select(func.count()).select_from(Workshop)).one() == 0
+
+
+def test_only_leads_may_import_pol_is(person, client):
+    participant = person("p@example.org")
+    assert participant.client.get("/manage/polis").status_code == 403
+    assert client.get("/manage/polis", follow_redirects=False).status_code in (303, 401, 403)
