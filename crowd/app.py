@@ -42,6 +42,7 @@ from crowd.web import imports as imports_web
 from crowd.web import live as live_web
 from crowd.web import opinions as opinions_web
 from crowd.web import participation as participation_web
+from crowd.web import safeguarding as safeguarding_web
 from crowd.web import signatories as signatories_web
 from crowd.web import themes as themes_web
 
@@ -102,6 +103,12 @@ ROUTES = [
     Route("/manage", hub.hub, methods=GET),
     Route("/moderation", moderation.queue, methods=GET),
     Route("/moderation/{contribution_id:int}", moderation.decide, methods=POST),
+    Route("/safeguarding", safeguarding_web.queue, methods=GET),
+    Route("/safeguarding/{case_id:int}", safeguarding_web.case_page, methods=GET),
+    Route("/safeguarding/{case_id:int}", safeguarding_web.record, methods=POST),
+    Route("/safeguarding/{case_id:int}/hide", safeguarding_web.hide, methods=POST),
+    Route("/admin/safeguarding", safeguarding_web.roles, methods=GET),
+    Route("/admin/safeguarding", safeguarding_web.set_role, methods=POST),
     # streams
     Route("/manage/polis", polis_import.polis_form, methods=GET),
     Route("/manage/polis", polis_import.polis_upload, methods=POST),
@@ -131,6 +138,8 @@ ROUTES = [
     # curation
     Route("/manage/workshops/{workshop_id:int}/themes/board", curation_web.board, methods=GET),
     Route("/manage/workshops/{workshop_id:int}/themes/merge", curation_web.merge, methods=POST),
+    Route("/manage/workshops/{workshop_id:int}/themes/unthemed", curation_web.unthemed, methods=GET),
+    Route("/manage/workshops/{workshop_id:int}/themes/unthemed", curation_web.move_unthemed, methods=POST),
     Route("/manage/themes/{theme_id:int}/curate", curation_web.theme_workspace, methods=GET),
     Route("/manage/themes/{theme_id:int}/rename", curation_web.rename, methods=POST),
     Route("/manage/themes/{theme_id:int}/marks", curation_web.marks, methods=POST),

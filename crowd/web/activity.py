@@ -10,7 +10,7 @@ from crowd.security import form_of, guard
 from crowd.services.declaration import provenance
 from crowd.services.errors import DomainError, NotFound
 from crowd.services.people import activity, notifications
-from crowd.services.workshop import contributions, workshops
+from crowd.services.workshop import contributions, safeguarding, workshops
 from crowd.templating import flash, render
 
 
@@ -21,7 +21,14 @@ def my_activity(request: Request) -> Response:
         statuses = {wid: workshops.effective_status(w) for wid, w in mine.workshops.items()}
         fates = provenance.what_became(session, contribution_ids=[c.id for c in mine.ideas + mine.comments])
         version_mail = notifications.is_subscribed(session, participant_id=request.state.user.id)
-    context = {"activity": mine, "statuses": statuses, "fates": fates, "version_mail": version_mail}
+        safeguarding_role = safeguarding.has_role(session, request.state.user.id)
+    context = {
+        "activity": mine,
+        "statuses": statuses,
+        "fates": fates,
+        "version_mail": version_mail,
+        "safeguarding_role": safeguarding_role,
+    }
     return render(request, "activity/mine.html", context)
 
 

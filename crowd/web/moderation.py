@@ -8,13 +8,17 @@ from starlette.responses import RedirectResponse, Response
 from crowd.models import Access
 from crowd.security import form_of, guard
 from crowd.services.errors import DomainError
-from crowd.services.workshop import contributions, moderation
+from crowd.services.workshop import contributions, moderation, safeguarding
 from crowd.templating import flash, render
 
 ACTIONS = {
     "hide": (moderation.hide, "Hidden: it no longer counts anywhere, and can be restored."),
     "restore": (moderation.restore, "Restored."),
     "dismiss": (moderation.dismiss_flags, "Cleared from the queue."),
+    "escalate": (
+        safeguarding.escalate_from_queue,
+        "Sent to the safeguarding queue. It stays visible; the author is told where to get help now.",
+    ),
 }
 
 
@@ -25,12 +29,14 @@ def _context(request: Request, errors: dict | None = None) -> dict:
         authors = contributions.authors_by_id(
             session, {i.contribution.author_id for i in items if i.contribution.author_id}
         )
+        escalated = safeguarding.escalated_ids(session, [i.contribution.id for i in items])
     return {
         "items": items,
         "authors": authors,
         "show_hidden": show_hidden,
         "errors": errors or {},
         "many": moderation.MANY_FLAGS,
+        "escalated": escalated,
     }
 
 
@@ -45,15 +51,17 @@ def decide(request: Request) -> Response:
     contribution_id = request.path_params["contribution_id"]
     action = ACTIONS.get(str(data.get("action", "")))
     if action is None:
-        raise DomainError("Choose hide, restore or clear.")
+        raise DomainError("Choose hide, restore, clear or send to safeguarding.")
     change, message = action
     try:
         with request.app.state.db.write() as session:
+            extra = {"settings": request.app.state.settings} if data.get("action") == "escalate" else {}
             change(
                 session,
                 contribution_id=contribution_id,
                 actor_id=request.state.user.id,
                 reason=str(data.get("reason", "")),
+                **extra,
             )
     except DomainError as error:
         if error.status_code != 400:

@@ -9,7 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from crowd.models import Access, Contribution
 from crowd.security import PUBLIC, form_of, guard
 from crowd.services.errors import DomainError
-from crowd.services.workshop import contributions, polls, votes, workshops
+from crowd.services.workshop import contributions, polls, safeguarding, votes, workshops
 from crowd.templating import flash, is_htmx, render
 
 
@@ -217,12 +217,27 @@ def answer_poll(request: Request) -> Response:
 @guard(Access.PARTICIPANT, write=True)
 def flag(request: Request) -> Response:
     contribution_id = request.path_params["contribution_id"]
-    reason = str(form_of(request).get("reason", ""))
+    at_risk = form_of(request).get("at_risk") == "yes"
+    reason = str(form_of(request).get("reason", "")).strip()
+    if at_risk:
+        reason = f"{safeguarding.AT_RISK}: {reason}" if reason else safeguarding.AT_RISK
     with request.app.state.db.write() as session:
         contribution = contributions.flag(
             session, contribution_id=contribution_id, participant_id=request.state.user.id, reason=reason
         )
+        if at_risk:
+            safeguarding.escalate(
+                session,
+                contribution_id=contribution_id,
+                raised_by=request.state.user.id,
+                source="flag",
+                reason=reason,
+                settings=request.app.state.settings,
+            )
         slug = workshops.slug_of(session, contribution.workshop_id)
-    flash(request, "Thank you. A moderator will look at it.")
+    if at_risk:
+        flash(request, "Thank you. It has gone to people trained in safeguarding, who will look at it soon.")
+    else:
+        flash(request, "Thank you. A moderator will look at it.")
     target = contribution.parent_id or contribution.id
     return RedirectResponse(f"/w/{slug}/ideas/{target}", status_code=303)

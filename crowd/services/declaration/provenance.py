@@ -25,6 +25,7 @@ from crowd.models import (
     FoundationTheme,
     MemberRank,
     Participant,
+    SafeguardingCase,
     Stream,
     Theme,
     ThemeMember,
@@ -162,6 +163,7 @@ class Fate:
     foundations: list[str] = field(default_factory=list)
     quoted_in: list[str] = field(default_factory=list)
     hidden_reason: str | None = None
+    safeguarding: bool = False  # escalated because someone may be at risk: the author sees where to get help
 
     @property
     def nothing_yet(self) -> bool:
@@ -213,4 +215,10 @@ def what_became(session: Session, *, contribution_ids: list[int]) -> dict[int, F
     ).all()
     for cid, note in hidden:
         fates[cid].hidden_reason = note or "No reason was recorded."
+    for cid in session.exec(
+        select(SafeguardingCase.contribution_id).where(
+            col(SafeguardingCase.contribution_id).in_(contribution_ids)
+        )
+    ):
+        fates[cid].safeguarding = True
     return fates

@@ -192,7 +192,9 @@ def _in_workshop(workshop_id: int | None):
 
 
 def _exported():
-    return shown_clause()
+    from crowd.services.workshop.safeguarding import open_case_ids  # an open safeguarding case stays out
+
+    return shown_clause() & col(Contribution.id).not_in(open_case_ids())
 
 
 # --- contributions ---------------------------------------------------------------------------------

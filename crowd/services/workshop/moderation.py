@@ -112,6 +112,10 @@ def _set_status(
 
 
 def hide(session: Session, *, contribution_id: int, actor_id: int, reason: str) -> Contribution:
+    from crowd.services.workshop import safeguarding
+
+    if safeguarding.case_for(session, contribution_id) is not None:  # only the safeguarding role hides it
+        safeguarding.require_role(session, actor_id)
     return _set_status(
         session,
         contribution_id=contribution_id,
