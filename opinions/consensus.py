@@ -105,3 +105,55 @@ def majority_statements(
                 )
             )
     return tuple(out)
+
+
+def enough_votes(counts: GroupVoteCounts, min_votes: int) -> np.ndarray:
+    """Per statement: True when every group has at least `min_votes` votes on it (passes included)."""
+    return np.all(counts.ns >= min_votes, axis=0)
+
+
+def ranked_consensus(
+    *, counts: GroupVoteCounts, statement_ids: Sequence[Id], min_votes: int = 5, z: float = 1.2816
+) -> tuple[ConsensusStatement, ...]:
+    """Statements agreed by every group, each group with at least `min_votes` votes on it, ranked by
+    group-informed consensus (best first). Pol.is's own test alone passes 1 agree out of 1; the
+    minimum keeps "agreed by every group" from resting on a handful of votes."""
+    gic = group_informed_consensus(counts)
+    pa = (counts.na + 1) / (counts.ns + 2)
+    agreed = np.all((pa > 0.5) & (prop_test(counts.na, counts.ns) > z), axis=0)
+    agreed &= enough_votes(counts, min_votes)
+    order = sorted(np.flatnonzero(agreed), key=lambda j: -gic[j])
+    return tuple(
+        ConsensusStatement(
+            statement_id=statement_ids[j], consensus=float(gic[j]), by_group=_shares(counts, j)
+        )
+        for j in order
+    )
+
+
+def ranked_divisive(
+    *,
+    counts: GroupVoteCounts,
+    statement_ids: Sequence[Id],
+    min_votes: int = 5,
+    min_spread: float = 0.25,
+) -> tuple[DivisiveStatement, ...]:
+    """Statements the groups split on, widest split first: the spread is the highest agree share
+    (agree / votes) minus the lowest, over the groups with at least `min_votes` votes on the statement
+    (two such groups at least); `variance` is the variance of those shares."""
+    enough = counts.ns >= min_votes
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(enough, counts.na / np.maximum(counts.ns, 1), np.nan)
+    found = []
+    for j in np.flatnonzero(enough.sum(axis=0) >= 2):
+        shares = share[enough[:, j], j]
+        spread = float(shares.max() - shares.min())
+        if spread >= min_spread:
+            found.append((spread, float(shares.var()), j))
+    found.sort(key=lambda item: (-item[0], -item[1]))
+    return tuple(
+        DivisiveStatement(
+            statement_id=statement_ids[j], variance=var, spread=spread, by_group=_shares(counts, j)
+        )
+        for spread, var, j in found
+    )

@@ -14,7 +14,7 @@ where "rest" sums over the other groups. A statement is representative of a grou
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -131,19 +131,28 @@ def _passes(c: dict[str, float], z: float) -> bool:
 
 
 def select_representative(
-    *, stats: RepnessStats, statement_ids: Sequence[Id], group_index: int, z: float = 1.2816, limit: int = 5
+    *,
+    stats: RepnessStats,
+    statement_ids: Sequence[Id],
+    group_index: int,
+    z: float = 1.2816,
+    limit: int = 5,
+    min_votes: int = 0,
 ) -> tuple[Representative, ...]:
     """Pol.is's select-rep-comments for one group.
 
     The significant statements, strongest first by repness * repness_test * p_success * p_test, with the
     group's best agreed statement put in front; at most `limit`, agree statements before disagree ones.
     With none significant: the best agreed statement, or failing that the best by repness test.
+    `min_votes` leaves out statements fewer than that many of the group voted on (0: Pol.is, none).
     """
     g = group_index
     sufficient: list[Representative] = []
     best: Representative | None = None
     best_agree: tuple[Id, dict[str, float]] | None = None
     for j in range(len(statement_ids)):
+        if stats.ns[g, j] < min_votes:
+            continue
         c = _cell(stats, g, j)
         sid = statement_ids[j]
         if _passes(c, z):
@@ -164,3 +173,27 @@ def select_representative(
     return tuple(
         [r for r in chosen if r.repful_for == "agree"] + [r for r in chosen if r.repful_for == "disagree"]
     )
+
+
+def counts_from_votes(
+    *, votes: Sequence[tuple[Id, Id, int]], group_of: Mapping[Id, int], statement_ids: Sequence[Id]
+) -> GroupVoteCounts:
+    """Agree / disagree / seen counts per group and statement from (participant, statement, vote) rows,
+    one current row per pair (+1 agree, -1 disagree, 0 pass); participants outside `group_of` and
+    statements outside `statement_ids` are left out."""
+    group_ids = tuple(sorted(set(group_of.values())))
+    g_index = {g: i for i, g in enumerate(group_ids)}
+    s_index = {s: j for j, s in enumerate(statement_ids)}
+    shape = (len(group_ids), len(statement_ids))
+    na, nd, ns = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    for participant, statement, vote in votes:
+        g, j = group_of.get(participant), s_index.get(statement)
+        if g is None or j is None:
+            continue
+        i = g_index[g]
+        ns[i, j] += 1
+        if vote > 0:
+            na[i, j] += 1
+        elif vote < 0:
+            nd[i, j] += 1
+    return GroupVoteCounts(group_ids=group_ids, na=na, nd=nd, ns=ns)

@@ -50,6 +50,10 @@ class OpinionRun(SQLModel, table=True):
     # participants, participants_clustered, statements, votes, groups
     counts: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     result: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # per statement: group agree / disagree / seen counts, importance marks, extremity (map and routing)
+    statements: dict = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
     previous_run_id: int | None = Field(default=None, foreign_key="opinion_run.id")
     created_by: int | None = Field(default=None, foreign_key="participant.id")
     started_at: datetime = Field(default_factory=utcnow, index=True)

@@ -14,17 +14,11 @@ from crowd.security import PUBLIC, form_of, guard
 from crowd.services.declaration import foundations
 from crowd.services.errors import DomainError
 from crowd.services.opinions import map as maps
-from crowd.services.opinions import pins
+from crowd.services.opinions import pins, statements
 from crowd.services.opinions import runs as opinions
 from crowd.services.workshop import workshops
 from crowd.templating import flash, is_htmx, render
-
-
-def _int(raw: object) -> int | None:
-    try:
-        return int(str(raw))
-    except (TypeError, ValueError):
-        return None
+from crowd.web import params
 
 
 def _is_moderator(request: Request) -> bool:
@@ -34,6 +28,11 @@ def _is_moderator(request: Request) -> bool:
 
 def _workshop(request: Request, session):
     return workshops.get_workshop(session, request.path_params["slug"], include_drafts=_is_moderator(request))
+
+
+def _thresholds(request: Request) -> dict:
+    settings = request.app.state.settings
+    return {"min_votes": settings.opinion_min_votes, "small": settings.small_cell_threshold}
 
 
 def _map_context(request: Request, session, workshop, *, run_id: int | None = None) -> dict:
@@ -49,7 +48,12 @@ def _map_context(request: Request, session, workshop, *, run_id: int | None = No
         "moderator": moderator,
         "run": run,
         "map": maps.build_map(
-            session, run=run, slug=workshop.slug, viewer_id=user.id if user else None, exact=moderator
+            session,
+            run=run,
+            slug=workshop.slug,
+            viewer_id=user.id if user else None,
+            exact=moderator,
+            **_thresholds(request),
         )
         if run
         else None,
@@ -68,7 +72,7 @@ def _map_context(request: Request, session, workshop, *, run_id: int | None = No
 def opinion_map(request: Request) -> Response:
     with request.app.state.db.read() as session:
         workshop = _workshop(request, session)
-        context = _map_context(request, session, workshop, run_id=_int(request.query_params.get("run")))
+        context = _map_context(request, session, workshop, run_id=params.integer(request.query_params.get("run")))
     return render(request, "opinions/map.html", context)
 
 
@@ -103,8 +107,8 @@ def run_status(request: Request) -> Response:
 @guard(Access.MODERATOR, write=True)
 def pin(request: Request) -> Response:
     data = form_of(request)
-    run_id, contribution_id = _int(data.get("run_id")), _int(data.get("contribution_id"))
-    foundation_id = _int(data.get("foundation_id"))
+    run_id, contribution_id = params.integer(data.get("run_id")), params.integer(data.get("contribution_id"))
+    foundation_id = params.integer(data.get("foundation_id"))
     db = request.app.state.db
     with db.read() as session:
         workshop = _workshop(request, session)
@@ -121,6 +125,7 @@ def pin(request: Request) -> Response:
                 run_id=run_id,
                 contribution_id=contribution_id,
                 foundation_id=foundation_id,
+                min_votes=request.app.state.settings.opinion_min_votes,
             )
     except DomainError as error:
         with db.read() as session:
@@ -130,3 +135,32 @@ def pin(request: Request) -> Response:
         return render(request, "opinions/map.html", context, status_code=error.status_code)
     flash(request, "Pinned: the statement is now a quote in the foundation's evidence.")
     return RedirectResponse(f"/w/{workshop.slug}/opinions#consensus", status_code=303)
+
+
+@guard(PUBLIC)
+def all_statements(request: Request) -> Response:
+    """Every statement of the shown run, ranked by consensus, division, votes or importance marks."""
+    moderator = _is_moderator(request)
+    params = request.query_params
+    sort = statements.parse_sort(params.get("sort"))
+    with request.app.state.db.read() as session:
+        workshop = _workshop(request, session)
+        run_id = params.integer(params.get("run"))
+        if run_id is not None and moderator:
+            run = opinions.get_run(session, workshop_id=workshop.id, run_id=run_id)
+        else:
+            run = opinions.latest_finished(session, workshop_id=workshop.id)
+        listing = (
+            statements.statement_page(
+                session,
+                run=run,
+                slug=workshop.slug,
+                sort=sort,
+                page=params.integer(params.get("page")) or 1,
+                min_votes=request.app.state.settings.opinion_min_votes,
+            )
+            if run is not None
+            else None
+        )
+    context = {"workshop": workshop, "run": run, "listing": listing, "sorts": list(statements.StatementSort)}
+    return render(request, "opinions/statements.html", context)

@@ -7,9 +7,9 @@ Create Date: 2026-12-01 13:50:00
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa  # noqa: F401
+import sqlalchemy as sa
 import sqlmodel  # noqa: F401
-from alembic import op  # noqa: F401
+from alembic import op
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -18,8 +18,17 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    # "This is important to me", marked beside a vote (the one-at-a-time view); old votes are not marked.
+    with op.batch_alter_table("vote") as batch:
+        batch.add_column(sa.Column("important", sa.Boolean(), nullable=False, server_default=sa.false()))
+    # Per statement and group: agree / disagree / seen counts, importance marks and extremity of a run,
+    # so the map ranks consensus and division with a minimum of votes per group (empty for older runs).
+    with op.batch_alter_table("opinion_run") as batch:
+        batch.add_column(sa.Column("statements", sa.JSON(), nullable=False, server_default="{}"))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("opinion_run") as batch:
+        batch.drop_column("statements")
+    with op.batch_alter_table("vote") as batch:
+        batch.drop_column("important")

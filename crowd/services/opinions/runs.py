@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlmodel import Session, col, select
@@ -33,6 +33,7 @@ from crowd.models import (
 from crowd.models._base import utcnow
 from crowd.services import audit
 from crowd.services.errors import Conflict, NotFound
+from crowd.services.opinions import standings
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,8 @@ VOTE_VALUE = {VoteChoice.AGREE: 1, VoteChoice.DISAGREE: -1, VoteChoice.PASS: 0}
 class AnalysisInput:
     votes: list[tuple[int, int, int]]
     attributes: dict[int, dict[str, str]]
+    important: dict[int, int] = field(default_factory=dict)
+    """Statement id -> how many voters marked it "important to me"."""
 
 
 def _role_label(value: str | None) -> str:
@@ -63,7 +66,14 @@ def _role_label(value: str | None) -> str:
 def analysis_input(session: Session, *, workshop_id: int) -> AnalysisInput:
     """The workshop's current votes on shown contributions, and each voter's role and borough."""
     rows = session.exec(
-        select(Vote.participant_id, Vote.contribution_id, Vote.choice, Participant.role, Participant.borough)
+        select(
+            Vote.participant_id,
+            Vote.contribution_id,
+            Vote.choice,
+            Vote.important,
+            Participant.role,
+            Participant.borough,
+        )
         .join(Contribution, col(Contribution.id) == col(Vote.contribution_id))
         .join(Participant, col(Participant.id) == col(Vote.participant_id))
         .where(
@@ -76,11 +86,14 @@ def analysis_input(session: Session, *, workshop_id: int) -> AnalysisInput:
     )
     votes: list[tuple[int, int, int]] = []
     attributes: dict[int, dict[str, str]] = {}
-    for participant_id, contribution_id, choice, role, borough in rows:
+    important: dict[int, int] = {}
+    for participant_id, contribution_id, choice, marked, role, borough in rows:
         votes.append((participant_id, contribution_id, VOTE_VALUE[VoteChoice(choice)]))
+        if marked:
+            important[contribution_id] = important.get(contribution_id, 0) + 1
         if participant_id not in attributes:
             attributes[participant_id] = {"role": _role_label(role), "borough": borough or "not given"}
-    return AnalysisInput(votes=votes, attributes=attributes)
+    return AnalysisInput(votes=votes, attributes=attributes, important=important)
 
 
 def _fail_stale(session: Session, *, workshop_id: int) -> None:
@@ -147,7 +160,9 @@ def previous_result(session: Session, *, run: OpinionRun) -> opinions.OpinionRes
         return None
 
 
-def finish_run(session: Session, *, run_id: int, result: opinions.OpinionResult) -> OpinionRun:
+def finish_run(
+    session: Session, *, run_id: int, result: opinions.OpinionResult, statements: dict | None = None
+) -> OpinionRun:
     run = session.get(OpinionRun, run_id)
     if run is None:
         raise NotFound("There is no such opinion analysis.")
@@ -163,6 +178,7 @@ def finish_run(session: Session, *, run_id: int, result: opinions.OpinionResult)
         "groups": len(result.groups),
     }
     run.result = result.to_dict()
+    run.statements = statements or {}
     run.finished_at = utcnow()
     session.add(run)
     return run
@@ -188,8 +204,9 @@ def execute_run(db, *, run_id: int) -> OpinionRun:
             data = analysis_input(session, workshop_id=run.workshop_id)
             previous = previous_result(session, run=run)
         result = opinions.analyse_votes(votes=data.votes, attributes=data.attributes, previous=previous)
+        table = standings.table(votes=data.votes, important=data.important, result=result)
         with db.write() as session:
-            return finish_run(session, run_id=run_id, result=result)
+            return finish_run(session, run_id=run_id, result=result, statements=table)
     except Exception as error:
         log.exception("opinion run %s failed", run_id)
         with db.write() as session:
