@@ -1,16 +1,31 @@
-"""Candidate foundations: themes grouped (agglomerative, cosine, on centroids) into 3-7 drafts."""
+"""Candidate foundations: themes grouped (agglomerative, cosine, on centroids) into 3-7 drafts, each drafted
+from its members' own sentences, every sentence citing the contributions it came from.
+
+- title: the name of the theme closest to the group's centre (weighted by size);
+- statement: the group's most central sentences that ask for something ("We need to ...", "Carers should
+  ...", "Give carers ..."), their opening normalised to "We must ..."; up to two joined;
+- what it should look like: sentences that say how things should be ("Carers should get ..."), as written;
+- how to achieve it: sentences that say what to do ("Give carers a named contact ..."), as written.
+Where no member asks for anything, the draft says so rather than filling a template.
+"""
 
 from __future__ import annotations
 
 import math
-import re
-from collections import Counter
 
 import numpy as np
 
-from clustering.results import Foundation, Theme
+from clustering.naming import SentencePool, mmr
+from clustering.results import Citation, Foundation, Theme
+from clustering.sentences import Ask, we_must, words
 
-_OPENERS = re.compile(r"^(we (need|must|should|have) to|please|it would help if we could|idea:)\s+", re.I)
+NO_STATEMENT = (
+    "None of these contributions asks for something directly: write the statement from the quotes and "
+    "the theme descriptions."
+)
+NO_LOOKS_LIKE = "No contribution here describes what it should look like yet."
+NO_HOW = "No contribution here says how to achieve it yet."
+PARTS = 3  # sentences at most in "what it should look like" and "how to achieve it"
 
 
 def foundation_count(n_themes: int, *, low: int = 3, high: int = 7) -> int:
@@ -19,47 +34,106 @@ def foundation_count(n_themes: int, *, low: int = 3, high: int = 7) -> int:
     return max(low, min(high, round(math.sqrt(n_themes) + 1)))
 
 
-def draft_statement(quote: str, keywords: list[str]) -> str:
-    """A "We must ..." sentence: the central contribution rephrased when it already asks for an action,
-    else built from the group's keywords with the quote as its evidence."""
-    text = quote.strip().rstrip(".!?")
-    if _OPENERS.match(text):
-        rest = _OPENERS.sub("", text)
-        return f"We must {rest[:1].lower()}{rest[1:]}."
-    topics = [k for k in keywords if " " not in k][:3] or keywords[:3]
-    joined = " and ".join([", ".join(topics[:-1]), topics[-1]]) if len(topics) > 1 else "".join(topics)
-    return f'We must act on {joined or "what people told us"}, as people told us: "{text}".'
+def _groups(themes: list[Theme], k: int) -> np.ndarray:
+    if k >= len(themes):
+        return np.arange(len(themes))
+    from sklearn.cluster import AgglomerativeClustering
+
+    grouping = AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average")
+    return grouping.fit_predict(np.stack([t.centroid for t in themes]))
 
 
-def candidate_foundations(*, themes: list[Theme], texts_by_id: dict[str, str]) -> list[Foundation]:
+def candidate_foundations(
+    *, themes: list[Theme], texts_by_id: dict[str, str], pool: SentencePool | None = None
+) -> list[Foundation]:
     if not themes:
         return []
-    k = foundation_count(len(themes))
-    if k < len(themes):
-        from sklearn.cluster import AgglomerativeClustering
-
-        grouping = AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average")
-        groups = grouping.fit_predict(np.stack([t.centroid for t in themes]))
-    else:
-        groups = np.arange(len(themes))
+    named = [t for t in themes if not t.label.startswith("Unnamed theme")] or themes
+    groups = _groups(named, foundation_count(len(named)))
+    pool = pool or SentencePool([], np.zeros((0, 1), dtype=np.float32))
     result = []
     for group in sorted(set(groups.tolist())):
-        members = [t for t, g in zip(themes, groups, strict=True) if g == group]
-        members.sort(key=lambda t: -t.size)
-        weights: Counter[str] = Counter()
-        for theme in members:
-            for rank, word in enumerate(theme.keywords[:10]):
-                weights[word] += theme.size / (rank + 1)
-        keywords = [w for w, _ in weights.most_common(6)]
-        quotes = [t.representative_ids[0] for t in members if t.representative_ids]
-        central = texts_by_id.get(quotes[0], "") if quotes else ""
-        result.append(
-            Foundation(
-                title=members[0].label,
-                statement=draft_statement(central, keywords),
-                theme_indices=[t.index for t in members],
-                quote_ids=quotes[:5],
-            )
-        )
-    result.sort(key=lambda f: -sum(themes[i].size for i in f.theme_indices))
+        members = sorted([t for t, g in zip(named, groups, strict=True) if g == group], key=lambda t: -t.size)
+        result.append(_draft(members, pool))
+    result.sort(key=lambda f: -f.n_contributions)
     return result
+
+
+def _centre(members: list[Theme]) -> np.ndarray:
+    centre = np.sum([t.centroid * t.size for t in members], axis=0)
+    return centre / (np.linalg.norm(centre) or 1.0)
+
+
+def _draft(members: list[Theme], pool: SentencePool) -> Foundation:
+    centre = _centre(members)
+    title_theme = max(members, key=lambda t: float(t.centroid @ centre) * math.sqrt(t.size))
+    indices = {t.index for t in members}
+    rows = pool.of_themes(indices)
+    relevance = pool.vectors[rows] @ centre if rows else np.zeros(0)
+    # well-supported sentences rise a little, as quotes do
+    support = np.array([pool.sentences[r].support for r in rows]) if rows else np.zeros(0)
+    if support.size and support.max() > 0:
+        relevance = relevance + 0.1 * support / support.max()
+    used: set[str] = set()
+
+    def best(kinds: set[Ask], count: int) -> list[int]:
+        chosen = [
+            i
+            for i in range(len(rows))
+            if pool.sentences[rows[i]].ask in kinds and pool.sentences[rows[i]].text not in used
+        ]
+        if not chosen:
+            return []
+        sub = pool.vectors[[rows[i] for i in chosen]]
+        order = mmr(relevance[chosen], sub @ sub.T, top_n=count * 2, diversity=0.4)
+        picked: list[int] = []
+        contributions: set[str] = set()
+        for j in order:
+            s = pool.sentences[rows[chosen[j]]]
+            if s.contribution_id in contributions:
+                continue
+            picked.append(chosen[j])
+            contributions.add(s.contribution_id)
+            if len(picked) == count:
+                break
+        for i in picked:
+            used.add(pool.sentences[rows[i]].text)
+        return picked
+
+    statement = _statement(best({Ask.WE, Ask.SHOULD, Ask.THERE, Ask.NEED, Ask.DO}, 2), rows, pool)
+    looks = [_as_is(rows[i], pool) for i in best({Ask.SHOULD, Ask.THERE, Ask.NEED}, PARTS)]
+    how = [_as_is(rows[i], pool) for i in best({Ask.DO, Ask.WE}, PARTS)]
+    citations = {
+        "statement": statement or [Citation(NO_STATEMENT, [])],
+        "looks_like": looks or [Citation(NO_LOOKS_LIKE, [])],
+        "how_to_achieve": how or [Citation(NO_HOW, [])],
+    }
+    quotes = [t.representative_ids[0] for t in members if t.representative_ids]
+    return Foundation(
+        title=title_theme.label,
+        statement=" ".join(c.text for c in citations["statement"]),
+        theme_indices=[t.index for t in members],
+        quote_ids=quotes[:5],
+        looks_like=" ".join(c.text for c in citations["looks_like"]),
+        how_to_achieve=" ".join(c.text for c in citations["how_to_achieve"]),
+        citations=citations,
+        n_contributions=sum(t.size for t in members),
+    )
+
+
+def _statement(picked: list[int], rows: list[int], pool: SentencePool) -> list[Citation]:
+    parts = [(we_must(pool.sentences[rows[i]].text), pool.sentences[rows[i]].contribution_id) for i in picked]
+    parts = [(text, cid) for text, cid in parts if text]
+    if not parts:
+        return []
+    first, first_id = parts[0]
+    if len(parts) > 1 and len(words(first)) + len(words(parts[1][0])) <= 45:
+        second, second_id = parts[1]
+        joined = f"{first.rstrip('.')}, and {second[len('We must ') :].rstrip('.')}."
+        return [Citation(joined, [first_id, second_id])]
+    return [Citation(first, [first_id])]
+
+
+def _as_is(row: int, pool: SentencePool) -> Citation:
+    s = pool.sentences[row]
+    return Citation(s.text, [s.contribution_id])

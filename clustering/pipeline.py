@@ -15,8 +15,9 @@ import numpy as np
 from clustering.cluster import Clusterer, HdbscanClusterer, centroids, reassign_noise, secondary_themes
 from clustering.embed import Embedder, Progress
 from clustering.foundations import candidate_foundations
+from clustering.naming import name_themes
 from clustering.reduce import Reducer, UmapReducer
-from clustering.represent import ctfidf_keywords, representatives, short_label
+from clustering.represent import ctfidf_keywords, representatives
 from clustering.results import UNTHEMED, RunResult, RunStatus, Theme
 from clustering.textprep import is_usable, normalise
 
@@ -88,7 +89,9 @@ class Pipeline:
         support: Sequence[float] | None = None,
         vectors: np.ndarray | None = None,
         progress: StageProgress | None = None,
+        authors: Sequence[str | None] | None = None,
     ) -> RunResult:
+        """``authors`` (optional, one per text): who wrote each text, so names and quotes count people."""
         if len(texts) != len(ids):
             raise ValueError(f"{len(texts)} texts but {len(ids)} ids")
         if len(set(ids)) != len(ids):
@@ -159,9 +162,12 @@ class Pipeline:
         report("represent", 0.92)
 
         t = time.perf_counter()
-        themes, secondary = self._represent(kept_ids, kept_texts, matrix, labels, support, keep)
+        kept_authors = [authors[i] for i in keep] if authors is not None else None
+        themes, secondary, pool = self._represent(
+            kept_ids, kept_texts, matrix, labels, support, keep, kept_authors
+        )
         texts_by_id = dict(zip(kept_ids, kept_texts, strict=True))
-        foundations = candidate_foundations(themes=themes, texts_by_id=texts_by_id)
+        foundations = candidate_foundations(themes=themes, texts_by_id=texts_by_id, pool=pool)
         timings["represent"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - started
         timings["total_cpu"] = time.process_time() - started_cpu  # this process's CPU seconds, all threads
@@ -191,10 +197,22 @@ class Pipeline:
         labels: np.ndarray,
         support: Sequence[float] | None,
         keep: list[int],
-    ) -> tuple[list[Theme], dict[str, int]]:
+        authors: list[str | None] | None = None,
+    ):
         scores = np.asarray(support, dtype=float)[keep] if support is not None else None
         keywords = ctfidf_keywords(texts=texts, labels=labels)
         cents = centroids(matrix, labels)
+        namings, pool = name_themes(
+            texts=texts,
+            ids=ids,
+            labels=labels,
+            vectors=matrix,
+            centroids=cents,
+            keywords=keywords,
+            authors=[a or "" for a in authors] if authors is not None else None,
+            support=scores,
+            embedder=self.embedder,
+        )
         second = secondary_themes(vectors=matrix, labels=labels, margin=self.params.secondary_margin)
         themes = []
         for index, centroid in cents.items():
@@ -209,16 +227,19 @@ class Pipeline:
             themes.append(
                 Theme(
                     index=index,
-                    label=short_label(keywords.get(index, [])),
+                    label=namings[index].name,
                     keywords=keywords.get(index, []),
                     member_ids=[ids[r] for r in rows],
                     representative_ids=[ids[rows[p]] for p in picked],
                     centroid=centroid,
                     secondary_ids=[ids[r] for r, s in second.items() if s == index],
+                    name_options=namings[index].options,
+                    description=namings[index].description,
+                    description_ids=namings[index].description_ids,
                 )
             )
         themes.sort(key=lambda th: -th.size)
-        return themes, {ids[r]: s for r, s in second.items()}
+        return themes, {ids[r]: s for r, s in second.items()}, pool
 
 
 def _renumber(labels: np.ndarray) -> np.ndarray:

@@ -25,10 +25,26 @@ class Theme:
     centroid: np.ndarray
     # contributions whose membership is split and that also touch this theme (secondary membership)
     secondary_ids: list[str] = field(default_factory=list)
+    # other names the run considered (in the contributors' words), a short extractive description and, per
+    # description sentence, the ids of the contributions it came from
+    name_options: list[str] = field(default_factory=list)
+    description: str = ""
+    description_ids: list[list[str]] = field(default_factory=list)
 
     @property
     def size(self) -> int:
         return len(self.member_ids)
+
+
+@dataclass
+class Citation:
+    """One drafted sentence and the ids of the contributions it draws on (empty: crowd says it found none)."""
+
+    text: str
+    ids: list[str]
+
+    def as_dict(self) -> dict[str, object]:
+        return {"text": self.text, "ids": list(self.ids)}
 
 
 @dataclass
@@ -37,6 +53,11 @@ class Foundation:
     statement: str
     theme_indices: list[int]
     quote_ids: list[str]
+    looks_like: str = ""
+    how_to_achieve: str = ""
+    # "statement" / "looks_like" / "how_to_achieve" -> the sentences of that part with their sources
+    citations: dict[str, list[Citation]] = field(default_factory=dict)
+    n_contributions: int = 0
 
 
 @dataclass

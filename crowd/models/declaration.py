@@ -91,6 +91,10 @@ class Foundation(SQLModel, table=True):
     how_to_achieve: str = Field(default="")
     position: int = 0
     version: int = 1
+    # a machine draft (made from a run's candidate): the contributions it was drafted from and, per part,
+    # the sentences with the ids they cite; both cleared when a person saves the foundation
+    drafted_from: int = 0
+    draft_citations: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_by: int | None = Field(default=None, foreign_key="participant.id")
     updated_by: int | None = Field(default=None, foreign_key="participant.id")
     created_at: datetime = Field(default_factory=utcnow)

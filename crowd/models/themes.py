@@ -109,6 +109,8 @@ class RunTheme(SQLModel, table=True):
     secondary_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     representative_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     centroid: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    description: str = Field(default="")  # drafted by the run from its members' sentences
+    name_options: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     theme_id: int | None = Field(default=None, foreign_key="theme.id", index=True)  # curated theme it became
     match_score: float | None = None  # alignment score when it matched an existing theme
 
@@ -132,6 +134,10 @@ class Theme(SQLModel, table=True):
     )  # last run that found it
     centroid: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     representative_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # other names the latest run considered, and per sentence of a drafted description the ids of the
+    # contributions it came from (empty once a moderator wrote the description)
+    name_options: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    description_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # [{"action": "created" | "matched" | "not_found" | "renamed" | "merged" | "split" | ...,
     #   "run_id": int | None, "from_theme_ids": [int], "at": iso time, ...}]
     provenance: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -171,6 +177,11 @@ class CandidateFoundation(SQLModel, table=True):
     theme_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # curated Theme ids
     run_theme_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     quote_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    looks_like: str = Field(default="")
+    how_to_achieve: str = Field(default="")
+    # {"statement" | "looks_like" | "how_to_achieve": [{"text": sentence, "ids": [contribution ids]}]}
+    citations: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    contribution_count: int = 0  # primary members of its themes when the run drafted it
 
 
 class ContributionEmbedding(SQLModel, table=True):

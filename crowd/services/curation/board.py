@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from crowd.models import (
+    CandidateFoundation,
     CareRole,
     Contribution,
     FoundationTheme,
@@ -26,6 +27,7 @@ from crowd.models import (
     Vote,
 )
 from crowd.services.curation import consensus
+from crowd.services.themes import citations
 from crowd.services.themes.curated import latest_good_run
 from crowd.services.workshop.contributions import shown_clause
 
@@ -65,6 +67,7 @@ class BoardRow:
     streams: dict[str, int] = field(default_factory=dict)
     groups: consensus.GroupShares = field(default_factory=consensus.GroupShares)
     foundations: int = 0
+    secondary: int = 0  # shown contributions that also touch the theme (not counted in its size)
 
     @property
     def share(self) -> float | None:
@@ -179,6 +182,7 @@ class _Aggregates:
     streams: dict[int, dict[str, int]]
     groups: dict[int, consensus.GroupShares]
     foundations: dict[int, int]
+    secondary: dict[int, int] = field(default_factory=dict)
 
 
 _CACHE: dict[tuple[str, int], tuple[tuple, _Aggregates]] = {}
@@ -241,6 +245,13 @@ def _compute(session: Session, ids: list[int]) -> _Aggregates:
         .group_by(col(ThemeMember.theme_id))
     ):
         out.support[theme_id] = (int(size), int(agree), int(disagree))
+    for theme_id, n in session.exec(
+        select(ThemeMember.theme_id, func.count())
+        .join(Contribution, col(Contribution.id) == ThemeMember.contribution_id)
+        .where(col(ThemeMember.theme_id).in_(ids), ThemeMember.rank == MemberRank.SECONDARY, shown_clause())
+        .group_by(col(ThemeMember.theme_id))
+    ):
+        out.secondary[theme_id] = int(n)
     _breakdowns(session, ids, out)
     out.groups = consensus.by_theme(session, theme_ids=ids)
     for theme_id, n in session.exec(
@@ -260,6 +271,7 @@ def _fill(rows: dict[int, BoardRow], found: _Aggregates) -> None:
         row.streams = found.streams.get(theme_id, {})
         row.groups = found.groups.get(theme_id) or consensus.GroupShares()
         row.foundations = found.foundations.get(theme_id, 0)
+        row.secondary = found.secondary.get(theme_id, 0)
 
 
 def board(session: Session, *, workshop_id: int, show: str = "", sort: str = "size", q: str = "") -> Board:
@@ -277,9 +289,12 @@ def board(session: Session, *, workshop_id: int, show: str = "", sort: str = "si
         query = query.where(col(Theme.reviewed).is_(False))
     elif show == "curated":
         query = query.where(col(Theme.curated).is_(True))
-    if q.strip():
-        query = query.where(func.lower(Theme.label).contains(q.strip().lower()))
     found = list(session.exec(query))
+    if q.strip():  # the name, the other names the run considered, or a keyword
+        needle = q.strip().lower()
+        found = [
+            t for t in found if any(needle in str(x).lower() for x in [t.label, *t.name_options, *t.keywords])
+        ]
     rows = {
         t.id: BoardRow(theme=t, found_in_latest=latest is not None and t.last_run_id == latest.id)
         for t in found
@@ -313,3 +328,37 @@ def _sort_key(sort: str):
         "label": lambda r: r.theme.label.lower(),
     }
     return keys.get(sort, keys["size"])
+
+
+# ---------------------------------------------------------------- candidate foundations of the latest run
+
+
+@dataclass
+class CandidateView:
+    """A run's candidate foundation as the board shows it: its draft with footnotes and its themes."""
+
+    candidate: CandidateFoundation
+    draft: citations.Draft
+    themes: list[Theme]
+
+    @property
+    def size(self) -> int:
+        return sum(t.size for t in self.themes)
+
+
+def candidates_of(session: Session, *, run_id: int) -> list[CandidateView]:
+    found = list(
+        session.exec(
+            select(CandidateFoundation)
+            .where(CandidateFoundation.run_id == run_id)
+            .order_by(col(CandidateFoundation.position))
+        )
+    )
+    ids = {i for c in found for i in c.theme_ids}
+    by_id = {t.id: t for t in session.exec(select(Theme).where(col(Theme.id).in_(ids or [-1])))}
+    views = []
+    for c in found:
+        parts = c.citations or {"statement": [{"text": c.statement, "ids": []}]}
+        themes = sorted((by_id[i] for i in c.theme_ids if i in by_id), key=lambda t: (-t.size, t.label))
+        views.append(CandidateView(c, citations.footnoted(session, parts), themes))
+    return views

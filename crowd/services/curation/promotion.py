@@ -122,8 +122,8 @@ def promote_theme(session: Session, *, actor_id: int | None, theme_id: int):
 
 
 def promote_candidate(session: Session, *, actor_id: int | None, candidate_id: int):
-    """A new draft foundation from a run's candidate: its title and statement, its themes grouped under
-    it, its quotes pinned as evidence."""
+    """A new draft foundation from a run's candidate: its title and drafted text (marked as drafted by
+    crowd, with the sentences' sources), its themes grouped under it, its quotes pinned as evidence."""
     candidate = session.get(CandidateFoundation, candidate_id)
     if candidate is None:
         raise NotFound("That candidate foundation does not exist.")
@@ -134,8 +134,17 @@ def promote_candidate(session: Session, *, actor_id: int | None, candidate_id: i
     ]
     before = curation_log.snapshot(session, linked)
     foundation = foundations.create_foundation(
-        session, actor_id=actor_id, title=candidate.title[:200], statement=candidate.statement
+        session,
+        actor_id=actor_id,
+        title=candidate.title[:200],
+        statement=candidate.statement,
+        looks_like=candidate.looks_like,
+        how_to_achieve=candidate.how_to_achieve,
     )
+    # still a machine draft, with its sources, until a person saves the foundation
+    foundation.drafted_from = candidate.contribution_count or sum(t.size for t in linked)
+    foundation.draft_citations = dict(candidate.citations or {})
+    session.add(foundation)
     links = [_link(session, foundation_id=foundation.id, theme_id=t.id, actor_id=actor_id) for t in linked]
     evidence = []
     shown = set(

@@ -129,7 +129,14 @@ def update_foundation(
     result = session.exec(  # type: ignore[call-overload]
         update(Foundation)
         .where(col(Foundation.id) == foundation_id, col(Foundation.version) == expected_version)
-        .values(version=expected_version + 1, updated_by=actor_id, updated_at=utcnow(), **values)
+        .values(
+            version=expected_version + 1,
+            updated_by=actor_id,
+            updated_at=utcnow(),
+            drafted_from=0,  # a person has edited it: no longer crowd's draft
+            draft_citations={},
+            **values,
+        )
     )
     if result.rowcount != 1:
         session.refresh(foundation)

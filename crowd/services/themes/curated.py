@@ -93,8 +93,10 @@ def apply_run(
         key = alignment.matches.get(found.index)
         if key is not None:
             theme = by_id[int(key)]
-            if not theme.curated:
+            if not theme.curated:  # a moderator's name and description are never overwritten
                 theme.label = found.label[:200]
+                theme.description = found.description
+                theme.description_ids = [[int(i) for i in ids] for ids in found.description_ids]
             theme.provenance = [
                 *theme.provenance,
                 _event("matched", run.id, cluster=found.index, score=round(alignment.scores[found.index], 3)),
@@ -103,11 +105,14 @@ def apply_run(
             theme = Theme(
                 workshop_id=run.workshop_id,
                 label=found.label[:200],
+                description=found.description,
+                description_ids=[[int(i) for i in ids] for ids in found.description_ids],
                 is_new=True,
                 created_in_run_id=run.id,
                 provenance=[_event("created", run.id, cluster=found.index)],
             )
         theme.keywords = list(found.keywords)
+        theme.name_options = [o for o in found.name_options if o.lower() != theme.label.lower()]
         theme.centroid = pack_vector(found.centroid)
         theme.representative_ids = [int(i) for i in found.representative_ids]
         theme.last_run_id = run.id
@@ -150,6 +155,8 @@ def apply_run(
                 secondary_ids=[int(i) for i in found.secondary_ids],
                 representative_ids=[int(i) for i in found.representative_ids],
                 centroid=pack_vector(found.centroid),
+                description=found.description,
+                name_options=list(found.name_options),
                 theme_id=theme_of_index[found.index].id,
                 match_score=alignment.scores.get(found.index),
             )
@@ -164,6 +171,13 @@ def apply_run(
                 theme_ids=[theme_of_index[i].id for i in foundation.theme_indices if i in theme_of_index],
                 run_theme_ids=list(foundation.theme_indices),
                 quote_ids=[int(i) for i in foundation.quote_ids],
+                looks_like=foundation.looks_like,
+                how_to_achieve=foundation.how_to_achieve,
+                citations={
+                    part: [{"text": c.text, "ids": [int(i) for i in c.ids]} for c in sentences]
+                    for part, sentences in foundation.citations.items()
+                },
+                contribution_count=foundation.n_contributions,
             )
         )
     session.flush()
@@ -447,6 +461,82 @@ def quotes_of(session: Session, theme: Theme) -> list[Contribution]:
         for c in session.exec(select(Contribution).where(col(Contribution.id).in_(ids), shown_clause()))
     }
     return [found[i] for i in ids if i in found]
+
+
+def member_counts(session: Session, *, theme_id: int) -> tuple[int, int]:
+    """(primary, secondary) shown members: the theme's one size, and those that also touch it."""
+    counts = dict(
+        session.exec(
+            select(ThemeMember.rank, func.count())
+            .join(Contribution, col(Contribution.id) == ThemeMember.contribution_id)
+            .where(ThemeMember.theme_id == theme_id, shown_clause())
+            .group_by(col(ThemeMember.rank))
+        ).all()
+    )
+    return int(counts.get(MemberRank.PRIMARY, 0)), int(counts.get(MemberRank.SECONDARY, 0))
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A representative contribution and who it speaks for (the name only when they agreed to be quoted)."""
+
+    contribution: Contribution
+    role: str  # staff, service_user, carer, other or "" when unknown
+    name: str  # the display name when the author consented to be quoted, else ""
+
+    @property
+    def role_label(self) -> str:
+        return self.role.replace("_", " ").capitalize() if self.role else ""
+
+
+QUOTE_POOL = 60
+
+
+def representative_quotes(session: Session, *, theme: Theme, count: int = 5) -> list[Quote]:
+    """3-5 quotes from the theme's most central shown members, each from a different person and, where
+    the theme has them, different roles and streams, preferring people who consented to be quoted. Short
+    replies and texts with masked personal data are never quoted."""
+    from clustering.sentences import has_personal_data, is_short_reply
+    from crowd.models import Participant
+
+    rows = session.exec(
+        select(Contribution, Participant.role, Participant.consent_quote, Participant.display_name)
+        .join(ThemeMember, col(ThemeMember.contribution_id) == Contribution.id)
+        .outerjoin(Participant, col(Participant.id) == Contribution.author_id)
+        .where(ThemeMember.theme_id == theme.id, ThemeMember.rank == MemberRank.PRIMARY, shown_clause())
+        .order_by(col(ThemeMember.pinned).desc(), col(ThemeMember.score).desc(), col(Contribution.id))
+        .limit(QUOTE_POOL)
+    ).all()
+    pool = []
+    for rank, (c, role, consent, name) in enumerate(rows):
+        if c.masked or has_personal_data(c.text) or is_short_reply(c.text):
+            continue
+        who = str(getattr(role, "value", role) or c.source_role or "")
+        author = f"p{c.author_id}" if c.author_id is not None else f"c{c.id}"
+        pool.append((rank, c, who, bool(consent), name or "", author))
+    chosen: list[tuple] = []
+    while pool and len(chosen) < count:
+        best = max(pool, key=lambda item: _quote_value(item, chosen))
+        if _quote_value(best, chosen) == float("-inf"):
+            break
+        chosen.append(best)
+        pool.remove(best)
+    chosen.sort(key=lambda q: q[0])
+    return [
+        Quote(contribution=c, role=who, name=name if consent else "")
+        for _, c, who, consent, name, _ in chosen
+    ]
+
+
+def _quote_value(item: tuple, chosen: list[tuple]) -> float:
+    """Closer to the centre first; a new role, a new stream and consent to be quoted count for more; the
+    same person or the same text twice never."""
+    rank, c, who, consent, _, author = item
+    if any(author == q[5] or c.text.casefold() == q[1].text.casefold() for q in chosen):
+        return float("-inf")
+    new_role = who not in {q[2] for q in chosen}
+    new_stream = c.stream not in {q[1].stream for q in chosen}
+    return -rank / QUOTE_POOL + 0.6 * new_role + 0.3 * new_stream + 0.4 * consent
 
 
 @dataclass

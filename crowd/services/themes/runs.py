@@ -317,7 +317,7 @@ def _compute(
         run = get_run(session, run_id)
         rows = list(
             session.exec(
-                select(Contribution.id, Contribution.text, Contribution.support)
+                select(Contribution.id, Contribution.text, Contribution.support, Contribution.author_id)
                 .where(Contribution.workshop_id == run.workshop_id, shown_clause())
                 .order_by(col(Contribution.id))
             )
@@ -330,6 +330,7 @@ def _compute(
     ids = [r[0] for r in rows]
     texts = [r[1] for r in rows]
     support = [float(r[2] or 0.0) for r in rows]
+    authors = [str(r[3]) if r[3] is not None else None for r in rows]  # names and quotes count people
     usable = sum(1 for t in texts if is_usable(t))
     if usable < params.min_contributions:  # nothing to embed: the pipeline answers "not enough" at once
         result = Pipeline(params=params).run(texts=texts, ids=[str(i) for i in ids])
@@ -354,6 +355,7 @@ def _compute(
     keep = [i for i, cid in enumerate(ids) if cid in stored]  # a contribution posted meanwhile waits
     ids = [ids[i] for i in keep]
     texts, support = [texts[i] for i in keep], [support[i] for i in keep]
+    authors = [authors[i] for i in keep]
     matrix = np.stack([stored[cid] for cid in ids]) if ids else np.zeros((0, 384), dtype=np.float32)
 
     def stage(name: str, fraction: float) -> None:
@@ -361,7 +363,12 @@ def _compute(
 
     pipeline = Pipeline(embedder=model, reducer=reducer, params=params)
     result = pipeline.run(
-        texts=texts, ids=[str(i) for i in ids], support=support, vectors=matrix, progress=stage
+        texts=texts,
+        ids=[str(i) for i in ids],
+        support=support,
+        vectors=matrix,
+        progress=stage,
+        authors=authors,
     )
     if result.status is RunStatus.OK:
         result.params = {**result.params, **({"reducer": type(reducer).__name__} if reducer else {})}

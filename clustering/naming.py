@@ -1,0 +1,343 @@
+"""Theme names and descriptions in the contributors' own words.
+
+Names (as KeyBERT chooses keyphrases, on candidate phrases instead of raw n-grams):
+1. candidate phrases of every member (clustering.sentences.phrases: word runs between punctuation and
+   function words), counted by the *people* who use them, so one person writing 40% of a theme does not
+   name it;
+2. a shortlist by coverage (share of the theme's people using the phrase) times how particular the phrase
+   is to the theme (lift against the whole corpus), phrases of 2-4 words preferred;
+3. each shortlisted phrase embedded with the run's model and scored against the theme's centre, then a
+   few kept by maximal marginal relevance (KeyBERT's ``mmr``: relevance minus similarity to those kept).
+The best becomes the name, the rest are offered as alternatives. Filler ("agree", "+1", "list") and masked
+personal data never enter a candidate; a theme of short replies is "Unnamed theme (N short replies)".
+
+Descriptions: one or two sentences of the theme's most central, best supported contributions (extractive),
+from different people, each citing the contribution it came from.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from clustering.embed import Embedder
+from clustering.sentences import (
+    ARTICLES,
+    STOP,
+    Sentence,
+    as_written,
+    ask_of,
+    is_short_reply,
+    nameable,
+    phrases,
+    sentence_case,
+    split_sentences,
+    stem,
+    strip_opening,
+    usable_sentence,
+    words,
+)
+
+SHORT_SHARE = 0.6  # a theme this much made of short replies has no topic to name
+SHORTLIST = 30  # phrases of 2+ words embedded per theme
+SINGLES = 8  # single words, a last resort
+OPTIONS = 3
+DIVERSITY = 0.5
+CENTRAL = 20  # members per theme whose sentences are drafted from
+
+
+@dataclass
+class Naming:
+    name: str
+    options: list[str] = field(default_factory=list)
+    description: str = ""
+    # one entry per description sentence: the ids of the contributions it came from
+    description_ids: list[list[str]] = field(default_factory=list)
+    short_replies: int = 0
+
+
+@dataclass
+class SentencePool:
+    """Sentences of each theme's central members with their vectors (for descriptions and drafts)."""
+
+    sentences: list[Sentence]
+    vectors: np.ndarray
+
+    def of_themes(self, indices: set[int]) -> list[int]:
+        return [i for i, s in enumerate(self.sentences) if s.theme in indices]
+
+
+def _unit(matrix: np.ndarray) -> np.ndarray:
+    return matrix / np.maximum(np.linalg.norm(matrix, axis=-1, keepdims=True), 1e-12)
+
+
+def mmr(relevance: np.ndarray, similarity: np.ndarray, *, top_n: int, diversity: float) -> list[int]:
+    """Maximal marginal relevance (Carbonell & Goldstein 1998, as KeyBERT's ``mmr``): start from the most
+    relevant item, then repeatedly take the one maximising (1 - diversity) * relevance - diversity * (its
+    highest similarity to those already taken)."""
+    if relevance.size == 0:
+        return []
+    chosen = [int(np.argmax(relevance))]
+    rest = [i for i in range(relevance.size) if i != chosen[0]]
+    while rest and len(chosen) < top_n:
+        closeness = similarity[np.ix_(rest, chosen)].max(axis=1)
+        score = (1 - diversity) * relevance[rest] - diversity * closeness
+        pick = rest[int(np.argmax(score))]
+        chosen.append(pick)
+        rest.remove(pick)
+    return chosen
+
+
+class _PhraseIndex:
+    """Every candidate phrase of the corpus: the documents using it and its commonest spelling."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.docs: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        self.surface: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+        self.keys_of: list[set[tuple[str, ...]]] = []
+        for i, text in enumerate(texts):
+            keys = set()
+            for span in phrases(text):
+                key = tuple(stem(w) for w in span if w.lower() not in ARTICLES)
+                keys.add(key)
+                self.docs[key].add(i)
+                self.surface[key][" ".join(span)] += 1
+            self.keys_of.append(keys)
+        self.n = max(len(texts), 1)
+
+    def spelling(self, key: tuple[str, ...]) -> str:
+        forms = self.surface[key]
+        # the commonest spelling; ties go to one with capitals kept (GP, NHS) over all lower case
+        return max(forms, key=lambda f: (forms[f], f != f.lower()))
+
+
+def name_themes(
+    *,
+    texts: Sequence[str],
+    ids: Sequence[str],
+    labels: np.ndarray,
+    vectors: np.ndarray,
+    centroids: dict[int, np.ndarray],
+    keywords: dict[int, list[str]],
+    authors: Sequence[str] | None = None,
+    support: np.ndarray | None = None,
+    embedder: Embedder | None = None,
+) -> tuple[dict[int, Naming], SentencePool]:
+    """A name, alternatives and a description per theme, and the sentence pool drafts are made from.
+
+    Without an embedder, a phrase's or sentence's vector is the mean of the members that contain it.
+    """
+    people = [str(a) if a else f"#{i}" for i, a in enumerate(authors or [None] * len(texts))]
+    index = _PhraseIndex(texts)
+    shortlists: dict[int, list[tuple[tuple[str, ...], float]]] = {}
+    shorts: dict[int, int] = {}
+    for theme in centroids:
+        rows = np.flatnonzero(labels == theme)
+        shorts[theme] = sum(1 for r in rows if is_short_reply(texts[r]))
+        shortlists[theme] = _shortlist(index, rows, people)
+    phrase_keys = sorted({k for items in shortlists.values() for k, _ in items})
+    phrase_vectors = _phrase_vectors(phrase_keys, index, vectors, embedder)
+    row_of = {k: i for i, k in enumerate(phrase_keys)}
+
+    central = {
+        t: _central_rows(np.flatnonzero(labels == t), vectors, c, support, texts)
+        for t, c in centroids.items()
+    }
+    pool = _sentence_pool(central, texts, ids, people, support, vectors, embedder)
+
+    namings: dict[int, Naming] = {}
+    used: set[str] = set()
+    for theme in sorted(centroids, key=lambda t: -int((labels == t).sum())):
+        rows = np.flatnonzero(labels == theme)
+        items = shortlists[theme]
+        options = _choose(items, [phrase_vectors[row_of[k]] for k, _ in items], centroids[theme], index)
+        naming = Naming(name="", options=options, short_replies=shorts[theme])
+        if shorts[theme] >= SHORT_SHARE * len(rows):
+            naming.name = f"Unnamed theme ({len(rows)} short replies)"
+            naming.description = (
+                f"{len(rows)} short replies (agreement, thanks or a few words) with no topic of their own."
+            )
+        else:
+            naming.name = _pick_name(options, used, keywords.get(theme, []), len(rows))
+            naming.description, naming.description_ids = _describe(pool, theme, centroids[theme])
+        used.add(naming.name.lower())
+        namings[theme] = naming
+    return namings, pool
+
+
+def _shortlist(
+    index: _PhraseIndex, rows: np.ndarray, people: list[str]
+) -> list[tuple[tuple[str, ...], float]]:
+    members = set(rows.tolist())
+    theme_people = {people[r] for r in rows}
+    n_people = max(len(theme_people), 1)
+    inside_of: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    for r in members:
+        for key in index.keys_of[r]:
+            inside_of[key].add(r)
+    scored = []
+    for key, inside in inside_of.items():
+        docs = index.docs[key]
+        who = {people[d] for d in inside}
+        if (len(key) == 1 and len(who) < 2 and n_people >= 2) or not nameable(
+            tuple(index.spelling(key).split())
+        ):
+            continue
+        lift = (len(inside) / len(members)) / (len(docs) / index.n)
+        coverage = len(who) / n_people
+        length = len(key)
+        shape = 0.45 if length == 1 else 1.0 if length <= 4 else 0.8
+        if len(who) < 2 <= n_people:  # one person's phrase: only when nobody shares a better one
+            shape *= 0.35
+        scored.append((key, coverage * math.log1p(lift) * shape))
+    scored.sort(key=lambda kv: (-kv[1], kv[0]))
+    multi = [kv for kv in scored if len(kv[0]) >= 2][:SHORTLIST]
+    return multi + [kv for kv in scored if len(kv[0]) == 1][:SINGLES]
+
+
+def _phrase_vectors(
+    keys: list[tuple[str, ...]], index: _PhraseIndex, vectors: np.ndarray, embedder: Embedder | None
+) -> np.ndarray:
+    if not keys:
+        return np.zeros((0, vectors.shape[1]), dtype=np.float32)
+    if embedder is not None:
+        return _unit(np.asarray(embedder.embed([index.spelling(k) for k in keys]), dtype=np.float32))
+    return _unit(np.stack([vectors[sorted(index.docs[k])].mean(axis=0) for k in keys]))
+
+
+def _choose(
+    items: list[tuple[tuple[str, ...], float]],
+    vecs: list[np.ndarray],
+    centre: np.ndarray,
+    index: _PhraseIndex,
+) -> list[str]:
+    if not items:
+        return []
+    matrix = np.stack(vecs)
+    centre = centre / (np.linalg.norm(centre) or 1.0)
+    relevance = np.clip(matrix @ centre, 0.0, None)
+    prior = np.array([s for _, s in items])
+    score = 0.6 * relevance / (relevance.max() or 1.0) + 0.4 * prior / (prior.max() or 1.0)
+    out: list[str] = []
+    # phrases of two words or more first (a name is never a single word when a phrase is there), then
+    # single words as a last resort
+    for wanted in (lambda n: n >= 2, lambda n: n == 1):
+        rows = [i for i, (key, _) in enumerate(items) if wanted(len(key))]
+        if not rows:
+            continue
+        sub = matrix[rows]
+        for j in mmr(score[rows], sub @ sub.T, top_n=OPTIONS * 2, diversity=DIVERSITY):
+            text = index.spelling(items[rows[j]][0])
+            if not any(text.lower() in o.lower() or o.lower() in text.lower() for o in out):
+                out.append(text)
+    return out[:OPTIONS]
+
+
+def _pick_name(options: list[str], used: set[str], keywords: list[str], size: int) -> str:
+    for option in options:
+        if 2 <= len(option.split()) <= 7 and option.lower() not in used:
+            return sentence_case(option)
+    for keyword in keywords:  # a c-TF-IDF bigram, when no phrase is shared by two people
+        parts = keyword.split()
+        if (
+            len(parts) >= 2
+            and nameable(tuple(parts))
+            and not {p.lower() for p in parts} & STOP
+            and keyword.lower() not in used
+        ):
+            return sentence_case(keyword)
+    singles = [o for o in options if o.lower() not in used]
+    if len(singles) >= 2:
+        return sentence_case(f"{singles[0]} and {singles[1]}")
+    return f"Unnamed theme ({size} contributions)"
+
+
+def _central_rows(
+    rows: np.ndarray,
+    vectors: np.ndarray,
+    centre: np.ndarray,
+    support: np.ndarray | None,
+    texts: Sequence[str],
+) -> list[int]:
+    score = vectors[rows] @ (centre / (np.linalg.norm(centre) or 1.0))
+    if support is not None and support.size and support.max() > 0:
+        score = score + 0.1 * support[rows] / support.max()
+    picked, seen = [], set()
+    for i in np.argsort(-score).tolist():
+        key = texts[rows[i]].casefold()
+        if key not in seen:
+            picked.append(int(rows[i]))
+            seen.add(key)
+        if len(picked) == CENTRAL:
+            break
+    return picked
+
+
+def _sentence_pool(
+    central: dict[int, list[int]],
+    texts: Sequence[str],
+    ids: Sequence[str],
+    people: list[str],
+    support: np.ndarray | None,
+    vectors: np.ndarray,
+    embedder: Embedder | None,
+) -> SentencePool:
+    sentences: list[Sentence] = []
+    rows: list[int] = []
+    for theme, members in central.items():
+        for r in members:
+            for raw in split_sentences(texts[r])[:4]:
+                text = strip_opening(raw)
+                if not usable_sentence(text):
+                    continue
+                sentences.append(
+                    Sentence(
+                        text=as_written(text),
+                        contribution_id=str(ids[r]),
+                        author=people[r],
+                        theme=theme,
+                        ask=ask_of(text),
+                        support=float(support[r]) if support is not None and support.size else 0.0,
+                    )
+                )
+                rows.append(r)
+    if not sentences:
+        return SentencePool([], np.zeros((0, vectors.shape[1]), dtype=np.float32))
+    if embedder is not None:
+        found = _unit(np.asarray(embedder.embed([s.text for s in sentences]), dtype=np.float32))
+    else:
+        found = _unit(vectors[rows])
+    return SentencePool(sentences, found)
+
+
+def _describe(pool: SentencePool, theme: int, centre: np.ndarray) -> tuple[str, list[list[str]]]:
+    rows = pool.of_themes({theme})
+    if not rows:
+        return "", []
+    centre = centre / (np.linalg.norm(centre) or 1.0)
+    matrix = pool.vectors[rows]
+    relevance = matrix @ centre
+    best = int(np.argmax(relevance))
+    first = pool.sentences[rows[best]]
+    chosen = [first]
+    others = [
+        i
+        for i in range(len(rows))
+        if pool.sentences[rows[i]].author != first.author
+        and pool.sentences[rows[i]].contribution_id != first.contribution_id
+    ]
+    if others:
+        score = [0.7 * relevance[i] - 0.3 * float(matrix[i] @ matrix[best]) for i in others]
+        second = others[int(np.argmax(score))]
+        candidate = pool.sentences[rows[second]]
+        if (
+            relevance[second] >= 0.8 * relevance[best]
+            and float(matrix[second] @ matrix[best]) < 0.9
+            and len(words(first.text)) + len(words(candidate.text)) <= 50
+        ):
+            chosen.append(candidate)
+    return " ".join(s.text for s in chosen), [[s.contribution_id] for s in chosen]
