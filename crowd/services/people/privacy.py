@@ -21,6 +21,7 @@ from crowd.models import (
 from crowd.models._base import utcnow
 from crowd.services import audit
 from crowd.services.errors import NotFound
+from crowd.services.people import erasure
 from crowd.services.workshop.contributions import wilson_lower_bound
 from crowd.services.workshop.votes import COUNT_COLUMN
 
@@ -60,6 +61,12 @@ def erase_account(session: Session, *, participant_id: int, keep_contributions: 
     if person is None or person.erased_at is not None:
         raise NotFound("No such participant")
     email = person.email
+    names, emails = erasure.person_needles(session, person)
+    mine = list(
+        session.exec(
+            select(Contribution.id, Contribution.text).where(Contribution.author_id == participant_id)
+        )
+    )
     _withdraw_votes(session, participant_id)
     session.exec(delete(PollAnswer).where(col(PollAnswer.participant_id) == participant_id))  # type: ignore[call-overload]
     session.exec(delete(Flag).where(col(Flag.participant_id) == participant_id))  # type: ignore[call-overload]
@@ -91,6 +98,16 @@ def erase_account(session: Session, *, participant_id: int, keep_contributions: 
     person.erased_at = utcnow()
     person.session_epoch += 1
     session.add(person)
+    session.flush()
+    # frozen declaration versions, audit entries and other logs: re-rendered or scrubbed of the person
+    erasure.scrub_everywhere(
+        session,
+        names=names,
+        emails=emails,
+        contribution_ids=[cid for cid, _ in mine],
+        texts=[] if keep_contributions else [text for _, text in mine],
+        keep_contributions=keep_contributions,
+    )
     audit.record(
         session,
         actor_id=None,
