@@ -23,19 +23,9 @@ from crowd.services.errors import DomainError, NotFound
 from crowd.services.themes import curated as themes
 from crowd.services.themes import runs as theme_runs
 from crowd.templating import flash, is_htmx, render
+from crowd.web.params import integer, integers
 
 MEMBERS_PAGE = 50
-
-
-def _int(raw: object, default: int | None = None) -> int | None:
-    try:
-        return int(str(raw).strip())
-    except (TypeError, ValueError):
-        return default
-
-
-def _ints(values: list) -> list[int]:
-    return [v for v in (_int(x) for x in values) if v is not None]
 
 
 def _workshop(session, workshop_id: int) -> Workshop:
@@ -94,8 +84,8 @@ def board(request: Request) -> Response:
 def merge(request: Request) -> Response:
     workshop_id = request.path_params["workshop_id"]
     form = form_of(request)
-    ids = _ints(form.getlist("theme_ids"))
-    versions = {i: v for i in ids if (v := _int(form.get(f"version_{i}"))) is not None}
+    ids = integers(form.getlist("theme_ids"))
+    versions = {i: v for i in ids if (v := integer(form.get(f"version_{i}"))) is not None}
     try:
         with request.app.state.db.write() as session:
             _workshop(session, workshop_id)
@@ -107,7 +97,7 @@ def merge(request: Request) -> Response:
                 actor_id=request.state.user.id,
                 theme_ids=ids,
                 versions=versions,
-                into_id=_int(form.get("into_id")),
+                into_id=integer(form.get("into_id")),
             )
             label = target.label
     except DomainError as error:
@@ -139,7 +129,7 @@ def _board_done(request: Request, workshop_id: int, message: str) -> Response:
 
 
 def _theme_context(request: Request, session, theme: Theme, error: DomainError | None = None) -> dict:
-    page = _int(request.query_params.get("page"), 1) or 1
+    page = integer(request.query_params.get("page"), 1) or 1
     workshop = _workshop(session, theme.workshop_id)
     members = themes.members_of(session, theme_id=theme.id, page=page, page_size=MEMBERS_PAGE)
     latest = themes.latest_good_run(session, workshop_id=workshop.id)
@@ -247,7 +237,7 @@ def rename(request: Request) -> Response:
             session,
             actor_id=actor_id,
             theme_id=request.path_params["theme_id"],
-            version=_int(form.get("version")),
+            version=integer(form.get("version")),
             label=echo["label"],
             description=echo["description"],
         )
@@ -267,7 +257,7 @@ def marks(request: Request) -> Response:
             session,
             actor_id=actor_id,
             theme_id=request.path_params["theme_id"],
-            version=_int(form.get("version")),
+            version=integer(form.get("version")),
             reviewed=flag("reviewed"),
             out_of_scope=flag("out_of_scope"),
         )
@@ -283,18 +273,18 @@ def split(request: Request) -> Response:
 
     def perform(session, actor_id, form):
         theme_id = request.path_params["theme_id"]
-        version = _int(form.get("version"))
+        version = integer(form.get("version"))
         if form.get("mode") == "pick":
             made = splitting.split_pick(
                 session,
                 actor_id=actor_id,
                 theme_id=theme_id,
                 version=version,
-                contribution_ids=_ints(form.getlist("contribution_ids")),
+                contribution_ids=integers(form.getlist("contribution_ids")),
                 label=echo["label"],
             )
             return theme_id, f'Took {made[0].size} contributions out into "{made[0].label}".'
-        k = _int(form.get("k"))
+        k = integer(form.get("k"))
         if k is None:
             raise DomainError("Enter the number of parts, for example 2.", field="k")
         made = splitting.split_kmeans(session, actor_id=actor_id, theme_id=theme_id, version=version, k=k)
@@ -306,15 +296,15 @@ def split(request: Request) -> Response:
 @guard(Access.MODERATOR, write=True)
 def move(request: Request) -> Response:
     def perform(session, actor_id, form):
-        target = _int(form.get("to_theme_id"))
+        target = integer(form.get("to_theme_id"))
         if target is None:
             raise DomainError("Choose the theme to move the contributions into.", field="to_theme_id")
         moved = moving.move(
             session,
             actor_id=actor_id,
             theme_id=request.path_params["theme_id"],
-            version=_int(form.get("version")),
-            contribution_ids=_ints(form.getlist("contribution_ids")),
+            version=integer(form.get("version")),
+            contribution_ids=integers(form.getlist("contribution_ids")),
             to_theme_id=target,
         )
         return request.path_params["theme_id"], f'Moved to "{moved.label}".'
@@ -325,8 +315,8 @@ def move(request: Request) -> Response:
 @guard(Access.MODERATOR, write=True)
 def pin(request: Request) -> Response:
     def perform(session, actor_id, form):
-        foundation_id = _int(form.get("foundation_id"))
-        contribution_id = _int(form.get("contribution_id"))
+        foundation_id = integer(form.get("foundation_id"))
+        contribution_id = integer(form.get("contribution_id"))
         if foundation_id is None or contribution_id is None:
             raise DomainError("Choose a foundation to pin the quote to.", field="foundation_id")
         promotion.pin_quote(
@@ -344,7 +334,7 @@ def pin(request: Request) -> Response:
 @guard(Access.MODERATOR, write=True)
 def group(request: Request) -> Response:
     def perform(session, actor_id, form):
-        foundation_id = _int(form.get("foundation_id"))
+        foundation_id = integer(form.get("foundation_id"))
         if foundation_id is None:
             raise DomainError("Choose a foundation.", field="foundation_id")
         promotion.group_under(
@@ -393,14 +383,14 @@ def undo(request: Request) -> Response:
     except DomainError as error:
         if error.status_code == 404:
             raise
-        theme_id = _int(back)
+        theme_id = integer(back)
         if theme_id is not None:
             return _theme_error(request, theme_id, error)
         with request.app.state.db.read() as session:
             action = session.get(curation_log.CurationAction, request.path_params["action_id"])
         return _board_error(request, action.workshop_id, error)
     message = f"Undone: {summary}"
-    theme_id = _int(back)
+    theme_id = integer(back)
     if theme_id is not None:
         with request.app.state.db.read() as session:
             exists = session.get(Theme, theme_id) is not None

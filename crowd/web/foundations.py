@@ -11,6 +11,7 @@ from crowd.services.declaration import foundations, outcomes
 from crowd.services.declaration.foundations import FIELD_LABELS, FIELDS, FoundationConflict
 from crowd.services.errors import NotFound, ValidationFailed
 from crowd.templating import flash, render
+from crowd.web.params import integer
 
 EVIDENCE_FIELDS = ("kind", "title", "text", "citation", "url")
 OUTCOME_FIELDS = (
@@ -24,13 +25,6 @@ OUTCOME_FIELDS = (
     "data_source",
     "kind",
 )
-
-
-def _int(raw: object) -> int | None:
-    try:
-        return int(str(raw).strip())
-    except (TypeError, ValueError):
-        return None
 
 
 def _text_form(request: Request) -> dict[str, str]:
@@ -91,7 +85,7 @@ def edit(request: Request) -> Response:
 def update(request: Request) -> Response:
     foundation_id = request.path_params["foundation_id"]
     form = _text_form(request)
-    loaded = _int(form_of(request).get("version")) or 0
+    loaded = integer(form_of(request).get("version")) or 0
     try:
         with request.app.state.db.write() as session:
             foundations.update_foundation(
@@ -131,7 +125,7 @@ def add_evidence(request: Request) -> Response:
                 actor_id=request.state.user.id,
                 foundation_id=foundation_id,
                 kind=form["kind"],
-                contribution_id=_int(form["contribution_id"]),
+                contribution_id=integer(form["contribution_id"]),
                 title=form["title"],
                 text=form["text"],
                 citation=form["citation"],

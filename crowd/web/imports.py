@@ -13,15 +13,9 @@ from crowd.services.streams import imports
 from crowd.services.streams.readers import MAX_BYTES, too_large_message
 from crowd.services.workshop import workshops
 from crowd.templating import flash, render
+from crowd.web.params import integer
 
 PREVIEW_ROWS = 200
-
-
-def _int(raw: object) -> int | None:
-    try:
-        return int(str(raw))
-    except (TypeError, ValueError):
-        return None
 
 
 def _upload_context(session, *, form: dict | None = None, errors: dict | None = None) -> dict:
@@ -60,7 +54,7 @@ def upload(request: Request) -> Response:
     data = form_of(request)
     form = {"workshop_id": str(data.get("workshop_id", "")), "stream": str(data.get("stream", ""))}
     try:
-        workshop_id = _int(form["workshop_id"])
+        workshop_id = integer(form["workshop_id"])
         if workshop_id is None:
             raise DomainError("Choose the workshop these notes belong to.", field="workshop_id")
         stream = None

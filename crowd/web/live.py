@@ -25,6 +25,7 @@ from crowd.services.errors import DomainError, NotFound, ValidationFailed
 from crowd.services.streams import live
 from crowd.services.workshop import workshops
 from crowd.templating import flash, is_htmx, render
+from crowd.web.params import integer
 
 DEVICE_BURST = "20 per 10 second"
 _burst = MovingWindowRateLimiter(MemoryStorage())
@@ -52,13 +53,6 @@ def per_device(endpoint: Callable[[Request], Response]) -> Callable[[Request], R
     wrapper.access = PUBLIC  # type: ignore[attr-defined]
     wrapper.write = True  # type: ignore[attr-defined]
     return wrapper
-
-
-def _int(raw: object) -> int | None:
-    try:
-        return int(str(raw))
-    except (TypeError, ValueError):
-        return None
 
 
 def join_url(request: Request, code: str) -> str:
@@ -119,7 +113,7 @@ def answer(request: Request) -> Response:
     code = request.path_params["code"]
     data = form_of(request)
     value = str(data.get("answer", ""))
-    question_id = _int(data.get("question_id"))
+    question_id = integer(data.get("question_id"))
     try:
         with request.app.state.db.write() as session:
             done = live.answer(
@@ -198,7 +192,7 @@ def create_event(request: Request) -> Response:
             event = live.create_event(
                 session,
                 actor_id=request.state.user.id,
-                workshop_id=_int(form["workshop_id"]),
+                workshop_id=integer(form["workshop_id"]),
                 title=form["title"],
             )
     except ValidationFailed as failed:
@@ -250,7 +244,7 @@ def add_question(request: Request) -> Response:
 @guard(Access.LEAD, write=True)
 def open_question(request: Request) -> Response:
     event_id = request.path_params["event_id"]
-    question_id = _int(form_of(request).get("question_id"))
+    question_id = integer(form_of(request).get("question_id"))
     with request.app.state.db.write() as session:
         if question_id is not None and session.get(LiveQuestion, question_id) is None:
             raise NotFound("No such question.")

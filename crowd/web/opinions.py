@@ -18,7 +18,7 @@ from crowd.services.opinions import pins, statements
 from crowd.services.opinions import runs as opinions
 from crowd.services.workshop import workshops
 from crowd.templating import flash, is_htmx, render
-from crowd.web import params
+from crowd.web.params import integer
 
 
 def _is_moderator(request: Request) -> bool:
@@ -72,7 +72,7 @@ def _map_context(request: Request, session, workshop, *, run_id: int | None = No
 def opinion_map(request: Request) -> Response:
     with request.app.state.db.read() as session:
         workshop = _workshop(request, session)
-        context = _map_context(request, session, workshop, run_id=params.integer(request.query_params.get("run")))
+        context = _map_context(request, session, workshop, run_id=integer(request.query_params.get("run")))
     return render(request, "opinions/map.html", context)
 
 
@@ -107,8 +107,8 @@ def run_status(request: Request) -> Response:
 @guard(Access.MODERATOR, write=True)
 def pin(request: Request) -> Response:
     data = form_of(request)
-    run_id, contribution_id = params.integer(data.get("run_id")), params.integer(data.get("contribution_id"))
-    foundation_id = params.integer(data.get("foundation_id"))
+    run_id, contribution_id = integer(data.get("run_id")), integer(data.get("contribution_id"))
+    foundation_id = integer(data.get("foundation_id"))
     db = request.app.state.db
     with db.read() as session:
         workshop = _workshop(request, session)
@@ -145,7 +145,7 @@ def all_statements(request: Request) -> Response:
     sort = statements.parse_sort(params.get("sort"))
     with request.app.state.db.read() as session:
         workshop = _workshop(request, session)
-        run_id = params.integer(params.get("run"))
+        run_id = integer(params.get("run"))
         if run_id is not None and moderator:
             run = opinions.get_run(session, workshop_id=workshop.id, run_id=run_id)
         else:
@@ -156,7 +156,7 @@ def all_statements(request: Request) -> Response:
                 run=run,
                 slug=workshop.slug,
                 sort=sort,
-                page=params.integer(params.get("page")) or 1,
+                page=integer(params.get("page")) or 1,
                 min_votes=request.app.state.settings.opinion_min_votes,
             )
             if run is not None

@@ -17,6 +17,7 @@ from crowd.services.themes import embeddings
 from crowd.services.themes import runs as theme_runs
 from crowd.services.workshop import votes, workshops
 from crowd.templating import flash, is_htmx, render
+from crowd.web.params import integer
 
 
 def _workshop(session, workshop_id: int) -> Workshop:
@@ -104,16 +105,9 @@ def _snapshot(session, run: ThemeRun) -> dict:
     return {"run_themes": list(run_themes), "foundations": list(foundations)}
 
 
-def _int(raw: object, default: int) -> int:
-    try:
-        return int(str(raw))
-    except (TypeError, ValueError):
-        return default
-
-
 @guard(Access.MODERATOR)
 def theme_page(request: Request) -> Response:
-    page = _int(request.query_params.get("page"), 1)
+    page = integer(request.query_params.get("page"), 1)
     with request.app.state.db.read() as session:
         theme = themes.get_theme(session, request.path_params["theme_id"])
         workshop = _workshop(session, theme.workshop_id)

@@ -16,15 +16,9 @@ from crowd.services.errors import DomainError
 from crowd.services.opinions import next_idea
 from crowd.services.workshop import votes, workshops
 from crowd.templating import flash, is_htmx, render
+from crowd.web.params import integer
 
 CHOICE_WORDS = {"agree": "agreed", "disagree": "disagreed", "pass": "passed"}
-
-
-def _int(raw: object) -> int | None:
-    try:
-        return int(str(raw))
-    except (TypeError, ValueError):
-        return None
 
 
 def _context(request: Request, session, workshop, **extra) -> dict:
@@ -49,7 +43,7 @@ def one_at_a_time(request: Request) -> Response:
 def vote_one(request: Request) -> Response:
     slug = request.path_params["slug"]
     form = form_of(request)
-    contribution_id = _int(form.get("contribution_id"))
+    contribution_id = integer(form.get("contribution_id"))
     important = str(form.get("important", "")) in {"1", "on", "yes", "true"}
     db = request.app.state.db
     with db.read() as session:

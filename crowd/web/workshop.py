@@ -11,13 +11,7 @@ from crowd.security import PUBLIC, form_of, guard
 from crowd.services.errors import DomainError
 from crowd.services.workshop import contributions, polls, safeguarding, votes, workshops
 from crowd.templating import flash, is_htmx, render
-
-
-def _int(raw: object, default: int | None = None) -> int | None:
-    try:
-        return int(str(raw))
-    except (TypeError, ValueError):
-        return default
+from crowd.web.params import integer
 
 
 def _viewer_id(request: Request) -> int | None:
@@ -45,8 +39,8 @@ def _idea_list_context(request: Request, session, workshop) -> dict:
         workshop_id=workshop.id,
         sort=params.get("sort", "newest"),
         query=params.get("q", ""),
-        section_id=_int(params.get("section")),
-        page=_int(params.get("page"), 1) or 1,
+        section_id=integer(params.get("section")),
+        page=integer(params.get("page"), 1) or 1,
     )
     viewer = _viewer_id(request)
     mine = (
@@ -89,7 +83,7 @@ def post_idea(request: Request) -> Response:
     form = form_of(request)
     slug = request.path_params["slug"]
     text = str(form.get("text", ""))
-    section_id = _int(form.get("section_id"))
+    section_id = integer(form.get("section_id"))
     try:
         with request.app.state.db.write() as session:
             workshop = workshops.get_workshop(session, slug)
