@@ -41,6 +41,7 @@ from crowd.web import foundations as foundations_web
 from crowd.web import imports as imports_web
 from crowd.web import live as live_web
 from crowd.web import opinions as opinions_web
+from crowd.web import monitoring as monitoring_web
 from crowd.web import participation as participation_web
 from crowd.web import safeguarding as safeguarding_web
 from crowd.web import signatories as signatories_web
@@ -76,6 +77,12 @@ ROUTES = [
     Route("/me/erase", privacy.erase_form, methods=GET),
     Route("/me/erase", privacy.erase, methods=POST),
     Route("/me/version-mail", participation_web.set_version_mail, methods=POST),
+    Route("/me/monitoring", monitoring_web.form, methods=GET),
+    Route("/me/monitoring", monitoring_web.save, methods=POST),
+    Route("/manage/monitoring", monitoring_web.board, methods=GET),
+    Route("/manage/monitoring.csv", monitoring_web.board_csv, methods=GET),
+    Route("/manage/monitoring/reference", monitoring_web.save_reference, methods=POST),
+    Route("/manage/monitoring/upload", monitoring_web.upload_reference, methods=POST),
     Route("/unsubscribe", participation_web.unsubscribe_form, methods=GET),
     Route("/unsubscribe", participation_web.unsubscribe, methods=POST),
     Route("/c/{contribution_id:int}/edit", activity.edit_form, methods=GET),

@@ -86,6 +86,21 @@ class PollCounts(TypedDict):
     not_at_all: int
 
 
+class EqualityRow(TypedDict):
+    group: str
+    people: int | str  # a count, or "<5" (suppressed, primary or secondary)
+    share: str
+    reference: str
+    under: bool
+
+
+class EqualityTable(TypedDict):
+    title: str
+    total: int | str
+    note: str
+    rows: list[EqualityRow]
+
+
 class EngagementReport(TypedDict):
     title: str
     generated_at: str
@@ -99,3 +114,5 @@ class EngagementReport(TypedDict):
     contributions_by_stream: dict[str, int]
     poll: PollCounts
     themes: list[ThemeSize]
+    # who took part by the equality monitoring categories, already suppressed by the app
+    equality: NotRequired[list[EqualityTable]]

@@ -118,7 +118,31 @@ def report_sections(report: EngagementReport) -> list[Section]:
             ("Theme", "Contributions"),
             _count_rows(themes),
         ),
+        *equality_sections(report),
     ]
+
+
+def equality_sections(report: EngagementReport) -> list[Section]:
+    """Who took part by the equality monitoring categories: tables only (a chart would have to draw
+    the suppressed counts), the counts suppressed before they reach here."""
+    sections = []
+    for table in report.get("equality", []):
+        rows = [
+            (
+                row["group"],
+                str(row["people"])
+                + (f" ({row['share']})" if row["share"] else "")
+                + (f"; reference {row['reference']}" if row["reference"] else "")
+                + ("; under-represented" if row["under"] else ""),
+            )
+            for row in table["rows"]
+        ]
+        rows.append(("Total who answered", str(table["total"])))
+        note = "Share of the people who answered; reference shares as entered by the lead. " + table["note"]
+        sections.append(
+            Section(f"Who took part: {table['title'].lower()}", "", ("Group", "People"), rows, note)
+        )
+    return sections
 
 
 def key_figures(report: EngagementReport) -> list[dict[str, str]]:

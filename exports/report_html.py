@@ -32,8 +32,8 @@ REPORT_HTML = """<!doctype html>
 <section id="section-{{ loop.index }}">
 <h2>{{ section.title }}</h2>
 {% if section.note %}<p class="note">{{ section.note }}</p>{% endif %}
-<figure role="img" aria-label="{{ section.title }} chart">{{ svg }}</figure>
-<details><summary>The figures behind this chart</summary>
+{% if svg %}<figure role="img" aria-label="{{ section.title }} chart">{{ svg }}</figure>
+<details><summary>The figures behind this chart</summary>{% else %}<div>{% endif %}
 <table>
 <thead><tr><th scope="col">{{ section.header[0] }}</th>
 <th scope="col">{{ section.header[1] }}</th></tr></thead>
@@ -41,7 +41,7 @@ REPORT_HTML = """<!doctype html>
 {% for label, count in section.rows %}<tr><td>{{ label }}</td><td class="n">{{ count }}</td></tr>
 {% endfor %}</tbody>
 </table>
-</details>
+{% if svg %}</details>{% else %}</div>{% endif %}
 </section>
 {% endfor %}
 </main>

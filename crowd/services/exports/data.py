@@ -573,7 +573,18 @@ def engagement_report(session: Session, *, workshop_id: int | None = None, title
             {"label": label, "size": int(size)}
             for label, size in session.exec(themes.order_by(col(Theme.size).desc()))
         ],
+        "equality": equality_of_people(session, workshop_id=workshop_id),
     }
+
+
+def equality_of_people(
+    session: Session, *, workshop_id: int | None = None, threshold: int | None = None
+) -> list:
+    """Who took part by the equality monitoring categories, suppressed (see people/monitoring.py)."""
+    from crowd.services.people import monitoring
+
+    kwargs = {"threshold": threshold} if threshold else {}
+    return monitoring.report_rows(monitoring.tables(session, people=_people_ids(workshop_id), **kwargs))
 
 
 # --- declarations ----------------------------------------------------------------------------------

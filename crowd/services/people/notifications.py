@@ -204,3 +204,18 @@ def send_version_mail(db, *, settings: Settings) -> int:
     with db.write() as session:
         queue_latest(session)
         return send_due(session, settings=settings)
+
+
+def download(session: Session, *, participant_id: int) -> dict | None:
+    found = subscription(session, participant_id=participant_id)
+    return {"active": found.active, "since": found.created_at.isoformat()} if found else None
+
+
+def erase(session: Session, *, participant_id: int) -> None:
+    """Forget the person's subscription and their queue of mails (the outbox copies go with their email)."""
+    from sqlalchemy import delete
+
+    session.exec(delete(VersionMail).where(col(VersionMail.participant_id) == participant_id))  # type: ignore[call-overload]
+    session.exec(  # type: ignore[call-overload]
+        delete(VersionSubscription).where(col(VersionSubscription.participant_id) == participant_id)
+    )

@@ -21,6 +21,7 @@ from crowd.models import (
 from crowd.models._base import utcnow
 from crowd.services import audit
 from crowd.services.errors import NotFound
+from crowd.services.people import monitoring, notifications
 from crowd.services.people import erasure
 from crowd.services.workshop.contributions import wilson_lower_bound
 from crowd.services.workshop.votes import COUNT_COLUMN
@@ -52,6 +53,9 @@ def my_data(session: Session, *, participant_id: int) -> dict:
         "flags": [f.model_dump(mode="json") for f in flags],
         "declaration_support": [a.model_dump(mode="json") for a in support],
         "organisations_signed_up": [s.model_dump(mode="json") for s in signed],
+        # kept apart from the profile; only the person ever sees these per person
+        "equality_monitoring": monitoring.download(session, participant_id=participant_id),
+        "version_mail": notifications.download(session, participant_id=participant_id),
     }
 
 
@@ -68,6 +72,8 @@ def erase_account(session: Session, *, participant_id: int, keep_contributions: 
         )
     )
     _withdraw_votes(session, participant_id)
+    monitoring.erase(session, participant_id=participant_id)
+    notifications.erase(session, participant_id=participant_id)
     session.exec(delete(PollAnswer).where(col(PollAnswer.participant_id) == participant_id))  # type: ignore[call-overload]
     session.exec(delete(Flag).where(col(Flag.participant_id) == participant_id))  # type: ignore[call-overload]
     session.exec(  # type: ignore[call-overload]
