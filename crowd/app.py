@@ -23,6 +23,8 @@ from crowd.user_cache import UserCache
 from crowd.web import (
     activity,
     admin,
+    api,
+    api_tokens,
     auth,
     errors,
     hub,
@@ -117,6 +119,7 @@ ROUTES = [
     Route("/admin/safeguarding", safeguarding_web.roles, methods=GET),
     Route("/admin/safeguarding", safeguarding_web.set_role, methods=POST),
     # streams
+    Route("/api", api.docs_page, methods=GET),
     Route("/manage/polis", polis_import.polis_form, methods=GET),
     Route("/manage/polis", polis_import.polis_upload, methods=POST),
     Route("/manage/imports", imports_web.upload_form, methods=GET),
@@ -216,6 +219,9 @@ ROUTES = [
     Route("/declaration/v/{number:int}/sign", signatories_web.sign_form, methods=GET),
     Route("/declaration/v/{number:int}/sign", signatories_web.sign, methods=POST),
     Route("/declaration/signatories/{signatory_id:int}/assess", signatories_web.assess_form, methods=GET),
+    Route("/declaration/signatories/{signatory_id:int}/tokens", api_tokens.tokens_page, methods=GET),
+    Route("/declaration/signatories/{signatory_id:int}/tokens", api_tokens.create, methods=POST),
+    Route("/declaration/signatories/{signatory_id:int}/tokens/{token_id:int}/revoke", api_tokens.revoke, methods=POST),
     Route("/declaration/v/{number:int}/assess", signatories_web.assess, methods=POST),
     Route("/declaration/benchmark", signatories_web.benchmark_page, methods=GET),
     Route("/declaration/benchmark.csv", signatories_web.benchmark_csv, methods=GET),
@@ -262,7 +268,11 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     ]
     handlers = {**errors.HANDLERS, OperationalError: errors.server_error, Exception: errors.server_error}
     app = Starlette(
-        routes=[*ROUTES, Mount("/static", StaticFiles(directory=str(STATIC)), name="static")],
+        routes=[
+            *ROUTES,
+            Mount("/api/v1", routes=api.API_ROUTES),
+            Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
+        ],
         middleware=middleware,
         exception_handlers=handlers,  # type: ignore[arg-type]
         lifespan=lifespan,

@@ -56,6 +56,9 @@ class Settings:
     small_cell_threshold: int = 5
     # Opinion map: a statement is agreed by (or splits) the groups only with this many votes in each group.
     opinion_min_votes: int = 5
+    # Read API: origins allowed to call it from a browser (CORS); none by default. And its rate limit.
+    api_cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    rate_limit_api: str = "600/minute"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:

@@ -1,5 +1,6 @@
 """SQLModel tables grouped by domain. Importing this package registers every table."""
 
+from crowd.models.api import ApiToken, TokenScope
 from crowd.models.audit import AuditEntry
 from crowd.models.curation import CurationAction, FoundationTheme
 from crowd.models.declaration import (
@@ -76,6 +77,8 @@ from crowd.models.workshop import (
 )
 
 __all__ = [
+    "ApiToken",
+    "TokenScope",
     "EasyRead",
     "MonitoringAnswer",
     "ReferenceShare",
