@@ -27,6 +27,7 @@ import numpy as np
 from clustering.embed import Embedder
 from clustering.sentences import (
     ARTICLES,
+    JOINERS,
     STOP,
     Sentence,
     as_written,
@@ -47,6 +48,7 @@ SHORTLIST = 30  # phrases of 2+ words embedded per theme
 SINGLES = 8  # single words, a last resort
 OPTIONS = 3
 DIVERSITY = 0.5
+RELEVANCE = 0.65  # weight of closeness to the theme's centre against how many people use the phrase
 CENTRAL = 20  # members per theme whose sentences are drafted from
 
 
@@ -188,6 +190,14 @@ def _shortlist(
         ):
             continue
         lift = (len(inside) / len(members)) / (len(docs) / index.n)
+        # a phrase is as particular as its words are: "hospital and the GP" is not, "shared records" is
+        word_lifts = [
+            (len(index.docs[(w,)] & members) / len(members)) / (len(index.docs[(w,)]) / index.n)
+            for w in key
+            if (w,) in index.docs and w not in JOINERS
+        ]
+        if word_lifts:
+            lift = math.sqrt(lift * (sum(word_lifts) / len(word_lifts)))
         coverage = len(who) / n_people
         length = len(key)
         shape = 0.45 if length == 1 else 1.0 if length <= 4 else 0.8
@@ -221,7 +231,7 @@ def _choose(
     centre = centre / (np.linalg.norm(centre) or 1.0)
     relevance = np.clip(matrix @ centre, 0.0, None)
     prior = np.array([s for _, s in items])
-    score = 0.6 * relevance / (relevance.max() or 1.0) + 0.4 * prior / (prior.max() or 1.0)
+    score = RELEVANCE * relevance / (relevance.max() or 1.0) + (1 - RELEVANCE) * prior / (prior.max() or 1.0)
     out: list[str] = []
     # phrases of two words or more first (a name is never a single word when a phrase is there), then
     # single words as a last resort

@@ -355,13 +355,17 @@ def _spans(run: list[str], longest: int) -> list[tuple[str, ...]]:
     for i in range(len(run)):
         if run[i].lower() in JOINERS or run[i].lower() in ARTICLES:
             continue
-        for j in range(i + 1, min(len(run), i + longest + 1) + 1):
+        for j in range(i + 1, len(run) + 1):
             span = run[i:j]
             if span[-1].lower() in JOINERS or span[-1].lower() in ARTICLES:
                 continue
             if sum(1 for w in span if w.lower() not in ARTICLES) > longest:
                 break
-            if sum(1 for w in span if w.lower() in JOINERS) > 1:
+            lows = [w.lower() for w in span]
+            if "between" in lows and "and" not in lows[lows.index("between") :]:
+                continue  # "records between the hospital" waits for "... and the GP"
+            joined = [w.lower() for w in span if w.lower() in JOINERS]
+            if len(joined) > 1 and joined[:2] != ["between", "and"]:
                 break
             spans.append(tuple(span))
     return spans

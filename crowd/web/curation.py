@@ -19,7 +19,9 @@ from crowd.security import form_of, guard
 from crowd.services.curation import board as curation_board
 from crowd.services.curation import consensus, editing, labels, merging, moving, promotion, splitting
 from crowd.services.curation import log as curation_log
+from crowd.services.curation import unthemed as curation_unthemed
 from crowd.services.errors import DomainError, NotFound
+from crowd.services.themes import citations
 from crowd.services.themes import curated as themes
 from crowd.services.themes import runs as theme_runs
 from crowd.templating import flash, is_htmx, render
@@ -44,17 +46,7 @@ def _board_context(request: Request, session, workshop: Workshop, error: DomainE
     sort = params.get("sort", "size") if params.get("sort", "size") in curation_board.SORTS else "size"
     q = params.get("q", "")[:100]
     latest = themes.latest_good_run(session, workshop_id=workshop.id)
-    candidates = (
-        list(
-            session.exec(
-                select(CandidateFoundation)
-                .where(CandidateFoundation.run_id == latest.id)
-                .order_by(col(CandidateFoundation.position))
-            )
-        )
-        if latest
-        else []
-    )
+    candidates = curation_board.candidates_of(session, run_id=latest.id) if latest else []
     return {
         "workshop": workshop,
         "board": curation_board.board(session, workshop_id=workshop.id, show=show, sort=sort, q=q),
@@ -65,6 +57,7 @@ def _board_context(request: Request, session, workshop: Workshop, error: DomainE
         "sorts": curation_board.SORTS,
         "recent": curation_log.recent(session, workshop_id=workshop.id),
         "candidates": candidates,
+        "unthemed": curation_unthemed.unthemed(session, workshop_id=workshop.id, page_size=1),
         "active": theme_runs.active_run(session, workshop_id=workshop.id),
         "error": error,
         "consensus": consensus,
@@ -143,6 +136,7 @@ def _theme_context(request: Request, session, theme: Theme, error: DomainError |
         if latest is not None and t.last_run_id == latest.id
     ]
     shares = consensus.by_contribution(session, contribution_ids=[c.id for _, c in members.rows])
+    quotes = themes.representative_quotes(session, theme=theme)
     return {
         "workshop": workshop,
         "theme": theme,
@@ -156,6 +150,14 @@ def _theme_context(request: Request, session, theme: Theme, error: DomainError |
             session, theme_id=theme.id, verdict=consensus.Verdict.DIVISIVE, limit=5
         ),
         "support": themes.support_of(session, theme_id=theme.id),
+        "sizes": themes.member_counts(session, theme_id=theme.id),
+        "quotes": quotes,
+        "quote_links": citations.links(session, [q.contribution.id for q in quotes]),
+        "description_draft": None
+        if theme.curated
+        else citations.description_draft(
+            session, description=theme.description, description_ids=theme.description_ids
+        ),
         "targets": targets,
         "foundations": list(
             session.exec(select(Foundation).order_by(col(Foundation.position), col(Foundation.id)))
@@ -409,3 +411,63 @@ def foundation_themes(request: Request) -> Response:
             raise NotFound("That foundation does not exist.")
         grouped = promotion.themes_of_foundation(session, foundation_id=foundation.id)
     return render(request, "curation/foundation_themes.html", {"foundation": foundation, "themes": grouped})
+
+
+# ---------------------------------------------------------------- unthemed contributions
+
+
+def _unthemed_context(
+    request: Request, session, workshop: Workshop, error: DomainError | None = None
+) -> dict:
+    page = integer(request.query_params.get("page"), 1) or 1
+    return {
+        "workshop": workshop,
+        "unthemed": curation_unthemed.unthemed(session, workshop_id=workshop.id, page=page),
+        "targets": curation_unthemed.targets(session, workshop_id=workshop.id),
+        "latest": themes.latest_good_run(session, workshop_id=workshop.id),
+        "error": error,
+    }
+
+
+@guard(Access.MODERATOR)
+def unthemed(request: Request) -> Response:
+    with request.app.state.db.read() as session:
+        context = _unthemed_context(request, session, _workshop(session, request.path_params["workshop_id"]))
+    if is_htmx(request) and request.headers.get("hx-target") == "unthemed-list":
+        return render(request, "partials/unthemed_list.html", context)
+    return render(request, "curation/unthemed.html", context)
+
+
+@guard(Access.MODERATOR, write=True)
+def move_unthemed(request: Request) -> Response:
+    workshop_id = request.path_params["workshop_id"]
+    form = form_of(request)
+    try:
+        with request.app.state.db.write() as session:
+            _workshop(session, workshop_id)
+            target = integer(form.get("to_theme_id"))
+            if target is None:
+                raise DomainError("Choose the theme to move the contributions into.", field="to_theme_id")
+            moved = curation_unthemed.move_into(
+                session,
+                actor_id=request.state.user.id,
+                workshop_id=workshop_id,
+                contribution_ids=integers(form.getlist("contribution_ids")),
+                to_theme_id=target,
+            )
+            message = f'Moved into "{moved.label}".'
+    except DomainError as error:
+        if error.status_code == 404:
+            raise
+        with request.app.state.db.read() as session:
+            context = _unthemed_context(request, session, _workshop(session, workshop_id), error)
+        if is_htmx(request):
+            return render(request, "partials/unthemed_list.html", context)
+        return render(request, "curation/unthemed.html", context, status_code=error.status_code)
+    if is_htmx(request):
+        with request.app.state.db.read() as session:
+            context = _unthemed_context(request, session, _workshop(session, workshop_id))
+        context["done"] = message
+        return render(request, "partials/unthemed_list.html", context)
+    flash(request, message)
+    return RedirectResponse(f"/manage/workshops/{workshop_id}/themes/unthemed", status_code=303)

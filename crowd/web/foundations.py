@@ -10,6 +10,7 @@ from crowd.security import form_of, guard
 from crowd.services.declaration import foundations, outcomes
 from crowd.services.declaration.foundations import FIELD_LABELS, FIELDS, FoundationConflict
 from crowd.services.errors import NotFound, ValidationFailed
+from crowd.services.themes import citations
 from crowd.templating import flash, render
 from crowd.web.params import integer
 
@@ -69,6 +70,9 @@ def _edit_context(session, foundation_id: int, **extra) -> dict:
         "field_labels": FIELD_LABELS,
         "conflict": None,
         "fmt": outcomes.format_value,
+        "draft": citations.footnoted(session, foundation.draft_citations)
+        if foundation.drafted_from
+        else None,
     }
     context.update(extra)
     return context

@@ -12,8 +12,8 @@ from crowd.models import Access, ThemeRun, Workshop
 from crowd.security import form_of, guard
 from crowd.services import signals
 from crowd.services.errors import DomainError, NotFound
+from crowd.services.themes import citations, embeddings
 from crowd.services.themes import curated as themes
-from crowd.services.themes import embeddings
 from crowd.services.themes import runs as theme_runs
 from crowd.services.workshop import votes, workshops
 from crowd.templating import flash, is_htmx, render
@@ -118,7 +118,14 @@ def theme_page(request: Request) -> Response:
         latest = themes.latest_good_run(session, workshop_id=workshop.id)
         context.update(
             support=themes.support_of(session, theme_id=theme.id),
-            quotes=themes.quotes_of(session, theme),
+            quotes=(quotes := themes.representative_quotes(session, theme=theme)),
+            quote_links=citations.links(session, [q.contribution.id for q in quotes]),
+            sizes=themes.member_counts(session, theme_id=theme.id),
+            description_draft=None
+            if theme.curated
+            else citations.description_draft(
+                session, description=theme.description, description_ids=theme.description_ids
+            ),
             last_run=session.get(ThemeRun, theme.last_run_id) if theme.last_run_id else None,
             created_run=session.get(ThemeRun, theme.created_in_run_id) if theme.created_in_run_id else None,
             found_in_latest=latest is not None and theme.last_run_id == latest.id,
