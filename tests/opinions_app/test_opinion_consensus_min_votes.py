@@ -12,7 +12,7 @@ from crowd.services.opinions import map as maps
 from crowd.services.opinions import ranking
 from crowd.services.opinions import runs as opinions
 from opinions import result_from_dict
-from opinions.consensus import ranked_consensus, ranked_divisive
+from opinions.consensus import division_strength, ranked_consensus, ranked_divisive
 from opinions.repness import GroupVoteCounts
 from tests.opinions_app.camps import CONSENSUS_TEXTS, post_statements
 
@@ -86,9 +86,27 @@ def test_no_consensus_statement_ever_has_fewer_than_the_minimum_in_a_group():
         values = [c.consensus for c in chosen]
         assert values == sorted(values, reverse=True)  # ranked by group-informed consensus
         split = ranked_divisive(counts=counts, statement_ids=list(range(statements)), min_votes=min_votes)
-        assert [d.spread for d in split] == sorted((d.spread for d in split), reverse=True)
+        strengths = []
         for d in split:
-            assert sum(s.seen >= min_votes for s in d.by_group) >= 2
+            rows = [s for s in d.by_group if s.seen >= min_votes]
+            assert len(rows) >= 2 and d.spread >= 0.25
+            high = max(rows, key=lambda s: s.agree / s.seen)
+            low = min(rows, key=lambda s: s.agree / s.seen)
+            assert abs(d.spread - (high.agree / high.seen - low.agree / low.seen)) < 1e-9
+            strengths.append(division_strength(high.agree, high.seen, low.agree, low.seen))
+        assert strengths == sorted(strengths, reverse=True)  # surest split first
+
+
+def test_a_wide_split_on_few_votes_ranks_below_a_sure_split_on_many():
+    counts = GroupVoteCounts(
+        (0, 1),
+        na=np.array([[5.0, 81.0], [0.0, 7.0]]),
+        nd=np.array([[0.0, 19.0], [5.0, 93.0]]),
+        ns=np.array([[5.0, 100.0], [5.0, 100.0]]),
+    )
+    split = ranked_divisive(counts=counts, statement_ids=["few", "many"], min_votes=5)
+    assert [d.statement_id for d in split] == ["many", "few"]
+    assert split[1].spread > split[0].spread  # 5 of 5 against 0 of 5 is wider, but on 10 votes
 
 
 def test_the_map_shows_the_top_ten_and_the_rest_on_the_all_statements_page(client, db, camps):

@@ -14,7 +14,7 @@ from crowd.models import OpinionRun
 from crowd.services.opinions import standings as standings_table
 from crowd.services.opinions.map import ShareView, Statement, share_views, statements_of
 from crowd.services.opinions.ranking import Share, rankings
-from opinions.consensus import group_informed_consensus
+from opinions.consensus import division_strength, group_informed_consensus
 
 PER_PAGE = 20
 
@@ -83,13 +83,22 @@ def statement_page(
     enough = counts.ns >= min_votes
     with np.errstate(divide="ignore", invalid="ignore"):
         shares = np.where(enough, counts.na / np.maximum(counts.ns, 1), np.nan)
-    spread = [
-        float(np.nanmax(shares[:, j]) - np.nanmin(shares[:, j])) if enough[:, j].sum() >= 2 else None
-        for j in range(len(table.ids))
-    ]
+    spread: list[float | None] = []
+    strength: list[float] = []
+    for j in range(len(table.ids)):
+        rows = np.flatnonzero(enough[:, j])
+        if len(rows) < 2:
+            spread.append(None)
+            strength.append(-math.inf)
+            continue
+        high, low = rows[np.nanargmax(shares[rows, j])], rows[np.nanargmin(shares[rows, j])]
+        spread.append(float(shares[high, j] - shares[low, j]))
+        strength.append(
+            division_strength(counts.na[high, j], counts.ns[high, j], counts.na[low, j], counts.ns[low, j])
+        )
     keys = {
         StatementSort.CONSENSUS: lambda j: (-(table.ids[j] in agreed), -gic[j]),
-        StatementSort.DIVISION: lambda j: (spread[j] is None, -(spread[j] or 0.0)),
+        StatementSort.DIVISION: lambda j: (-(table.ids[j] in splits), -strength[j]),
         StatementSort.VOTES: lambda j: (-table.seen[j], -gic[j]),
         StatementSort.IMPORTANT: lambda j: (-table.important[j], -table.seen[j]),
     }
