@@ -18,7 +18,7 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from exports.anonymise import SUPPRESSED, suppress_small_cells
+from exports.anonymise import SUPPRESSED, is_small, suppress_small_cells
 from exports.fonts import FONT_DIR, FONT_FAMILIES
 from exports.london import ABBREVIATIONS, OUTSIDE_LONDON, TILES
 
@@ -102,8 +102,11 @@ def activity_chart(days: Sequence[tuple[str, int, int, int]], *, prefix: str) ->
         return _svg(figure, prefix=prefix)
 
 
-def poll_chart(poll: Mapping[str, int], *, prefix: str) -> str:
-    """The straw poll as one bar split into its four answers."""
+def poll_chart(
+    poll: Mapping[str, int], *, prefix: str, hidden: frozenset[str] | set[str] = frozenset()
+) -> str:
+    """The straw poll as one bar split into its four answers; the ``hidden`` (suppressed) answers are
+    drawn together as one grey part, so the bar gives none of them away."""
     answers = (
         ("completely", "Completely"),
         ("mostly", "Mostly"),
@@ -116,9 +119,15 @@ def poll_chart(poll: Mapping[str, int], *, prefix: str) -> str:
         axes = figure.add_subplot()
         left = 0.0
         for (key, label), colour in zip(answers, POLL_COLOURS, strict=True):
+            if key in hidden:
+                continue
             share = poll.get(key, 0) / total
             axes.barh([0], [share], left=left, color=colour, label=f"{label} ({share:.0%})")
             left += share
+        if hidden:
+            names = ", ".join(label.lower() for key, label in answers if key in hidden)
+            share = sum(poll.get(key, 0) for key in hidden) / total
+            axes.barh([0], [share], left=left, color="#d8dde0", label=f"{names}: {SUPPRESSED} each")
         axes.set_xlim(0, 1)
         axes.set_yticks([])
         axes.xaxis.set_major_formatter("{x:.0%}")
@@ -131,7 +140,8 @@ def poll_chart(poll: Mapping[str, int], *, prefix: str) -> str:
 
 def borough_tile_map(counts: Mapping[str, int], *, prefix: str) -> str:
     """The 33 London areas as equal squares shaded by people; under 5 is shown as '<5'."""
-    shown = suppress_small_cells(counts)
+    # None: suppressed by the caller (a complementary cell, say); small counts are suppressed here too
+    shown = {name: None if value is None or is_small(value) else value for name, value in counts.items()}
     largest = max([v for v in shown.values() if isinstance(v, int)] + [1])
     with _style():
         figure = Figure(figsize=(6.4, 5.8))

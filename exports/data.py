@@ -35,6 +35,7 @@ from exports.anonymise import (
     suppress_small_cells,
 )
 from exports.contracts import ColumnDescriptions, DataSnapshot, Row
+from exports.suppression import k_anonymise, suppress_table
 
 __all__ = [
     "TABLE_NAMES",
@@ -75,6 +76,33 @@ _TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 Progress = Callable[[str, int], None]
 
 
+@dataclass(frozen=True)
+class GroupedCounts:
+    """A table whose consecutive rows with the same ``keys`` form one small table of people counts:
+    ``cells`` per row, ``total`` the row's total, and the column totals public elsewhere (the vote
+    counts of each item). Anonymised, each group gets complementary suppression (exports.suppression)."""
+
+    keys: tuple[str, ...]
+    total: str
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QuasiIdentifiers:
+    """Columns that together could single a person out, and the people behind each combination of their
+    values; anonymised, rare combinations are generalised (k-anonymity, k = the threshold)."""
+
+    columns: tuple[str, ...]
+    sizes: Mapping[tuple, int]
+
+
+GROUPED_COUNTS = {
+    "votes_by_item_segment": GroupedCounts(
+        keys=("contribution_id", "segment_kind"), total="participants", cells=("agree", "disagree", "pass")
+    )
+}
+
+
 @dataclass
 class DataExportSummary:
     """What was written: rows per table, the zip's member names, and whether it is anonymised."""
@@ -100,6 +128,8 @@ def write_data_zip(
     secret: str | None = None,
     column_descriptions: ColumnDescriptions | None = None,
     group_sizes: Mapping[str, Mapping[str, int]] | None = None,
+    quasi_identifiers: Mapping[str, QuasiIdentifiers] | None = None,
+    grouped_counts: Mapping[str, GroupedCounts] | None = None,
     threshold: int = SMALL_CELL_THRESHOLD,
     progress: Progress | None = None,
     generated_at: str | None = None,
@@ -109,11 +139,20 @@ def write_data_zip(
     ``secret`` keys the pseudonyms (required when anonymising; the same secret gives the same
     pseudonyms in every export). ``group_sizes`` maps a column (such as "borough" or "role") to the
     number of people in each of its values; in an anonymised export a value held by fewer than
-    ``threshold`` people is written as "<5". ``progress(table, rows_written)`` is called as rows go.
+    ``threshold`` people is written as "<5". ``quasi_identifiers`` (table -> columns and people per
+    combination) makes those columns k-anonymous (k = ``threshold``): a rare combination is generalised.
+    ``grouped_counts`` (default `GROUPED_COUNTS`) names tables of counts that get complementary
+    suppression, so no hidden count can be worked out by subtraction from the published totals.
+    ``progress(table, rows_written)`` is called as rows go.
     """
     if anonymise and not secret:
         raise ValueError("An anonymised export needs the secret that keys the pseudonyms")
     summary = DataExportSummary(anonymised=anonymise)
+    grouped = GROUPED_COUNTS if grouped_counts is None else grouped_counts
+    plans = {
+        table: (qi.columns, k_anonymise(qi.sizes, threshold))
+        for table, qi in (quasi_identifiers or {}).items()
+    }
     small_values = {
         column: {value for value, people in sizes.items() if is_small(people, threshold=threshold)}
         for column, sizes in (group_sizes or {}).items()
@@ -128,7 +167,10 @@ def write_data_zip(
                 secret=secret or "",
                 small_values=small_values,
                 threshold=threshold,
+                generalise=plans.get(name),
             )
+            if anonymise and name in grouped:
+                rows = _suppress_groups(rows, spec=grouped[name], columns=list(columns), threshold=threshold)
             count = _write_table(archive, name=name, shaper=shaper, rows=rows, progress=progress)
             summary.rows[name] = count
             summary.columns[name] = shaper.output_columns
@@ -151,6 +193,7 @@ class _RowShaper:
         secret: str,
         small_values: Mapping[str, set[str]],
         threshold: int,
+        generalise: tuple[tuple[str, ...], Mapping[tuple, tuple]] | None = None,
     ) -> None:
         self.input_columns = columns
         self.anonymise = anonymise
@@ -160,9 +203,16 @@ class _RowShaper:
         self.kept = [c for c in columns if not (anonymise and c.lower() in PERSONAL_COLUMNS)]
         self.output_columns = self.kept
         self.people_columns = [c for c in self.kept if c in PEOPLE_COUNT_COLUMNS] if anonymise else []
+        self.generalise = generalise if anonymise else None
 
     def __call__(self, row: Row) -> list[Any]:
         values = row if isinstance(row, Mapping) else dict(zip(self.input_columns, row, strict=True))
+        if self.generalise is not None:
+            columns, plan = self.generalise
+            combo = tuple(_plain(values.get(c)) for c in columns)
+            # a combination the plan has not seen is replaced whole: never publish an unchecked one
+            published = plan.get(combo, (SUPPRESSED,) * len(columns))
+            values = {**values, **dict(zip(columns, published, strict=True))}
         small_group = any(is_small(values.get(c), threshold=self.threshold) for c in self.people_columns)
         return [self._value(column, values.get(column), small_group) for column in self.kept]
 
@@ -179,6 +229,34 @@ class _RowShaper:
         if isinstance(value, str):
             return mask_emails(value)
         return value
+
+
+def _suppress_groups(
+    rows: Iterable[Row], *, spec: GroupedCounts, columns: list[str], threshold: int
+) -> Iterable[dict]:
+    """Rows with each group's small counts, and their complements, written as "<5"."""
+    group: list[dict] = []
+    key: tuple | None = None
+    for row in rows:
+        values = dict(row) if isinstance(row, Mapping) else dict(zip(columns, row, strict=True))
+        this = tuple(values.get(k) for k in spec.keys)
+        if group and this != key:
+            yield from _suppressed_group(group, spec, threshold)
+            group = []
+        key = this
+        group.append(values)
+    if group:
+        yield from _suppressed_group(group, spec, threshold)
+
+
+def _suppressed_group(group: list[dict], spec: GroupedCounts, threshold: int) -> Iterable[dict]:
+    counts = [[int(row.get(c) or 0) for c in spec.cells] for row in group]
+    table = suppress_table(counts, threshold, public_col_totals=True)
+    for r, row in enumerate(group):
+        shown = {c: table.cell(r, i) for i, c in enumerate(spec.cells)}
+        if table.row_total_hidden[r]:
+            shown[spec.total] = SUPPRESSED
+        yield {**row, **shown}
 
 
 def _plain(value: object) -> object:
@@ -269,7 +347,12 @@ def _readme(
             "pseudonym in every export made with the same key, and the key is not in this file.",
             "- Email addresses inside text are replaced by `[email removed]`.",
             f"- A cell that describes fewer than {threshold} people (a small borough or role group, or a "
-            f"vote segment) is written as `{SUPPRESSED}`.",
+            f"vote segment) is written as `{SUPPRESSED}`, and so are enough other cells of the same vote "
+            "segments that none can be worked out by subtracting from an item's totals: a `"
+            f"{SUPPRESSED}` cell is fewer than {threshold}, or hidden to protect one that is.",
+            f"- Role, borough and organisation type together are shared by at least {threshold} people: "
+            f"where a combination is rarer, its borough (then organisation type, then role) is written as "
+            f"`{SUPPRESSED}`.",
             "",
         ]
     lines += ["## Tables", ""]

@@ -13,11 +13,11 @@ from typing import Literal
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
-from exports.anonymise import suppress_small_cells
 from exports.contracts import EngagementReport
 from exports.fonts import FONT_FAMILIES
 from exports.london import LONDON_BOROUGHS, OUTSIDE_LONDON
 from exports.report_html import REPORT_HTML
+from exports.suppression import DEFAULT_THRESHOLD, SUPPRESSED, suppress_counts
 from exports.text import long_date
 from exports.typesetting import compile_template
 
@@ -34,10 +34,10 @@ class Section:
     note: str = ""
 
 
-def _people_rows(counts: dict[str, int]) -> list[tuple[str, str]]:
+def _people_rows(counts: dict[str, int], shown: dict[str, int | None]) -> list[tuple[str, str]]:
+    """Rows of people counts as ``shown`` (None where suppressed, complementary cells included)."""
     from exports import charts  # matplotlib, imported when a report is made rather than at start-up
 
-    shown = suppress_small_cells(counts)
     order = sorted(counts, key=lambda key: -counts[key])
     return [(key, charts.count_label(shown[key])) for key in order]  # type: ignore[arg-type]
 
@@ -51,30 +51,34 @@ def report_sections(report: EngagementReport) -> list[Section]:
 
     boroughs = {name: report["participants_by_borough"].get(name, 0) for name in LONDON_BOROUGHS}
     boroughs[OUTSIDE_LONDON] = report["participants_by_borough"].get(OUTSIDE_LONDON, 0)
+    # Small counts hidden, and enough others that none is "the total minus the rest" (the total is shown).
+    threshold = report.get("small_cell_threshold", DEFAULT_THRESHOLD)
+    roles = suppress_counts(report["participants_by_role"], threshold).shown(None)
+    orgs = suppress_counts(report["participants_by_org_type"], threshold).shown(None)
+    shown_boroughs = suppress_counts(boroughs, threshold).shown(None)
     poll = report["poll"]
+    shown_poll = suppress_counts(poll, threshold).shown(None)
     poll_total = sum(poll.values()) or 1
     themes = {theme["label"]: theme["size"] for theme in report["themes"]}
     activity = report["activity_by_day"]
     return [
         Section(
             "Participants by role",
-            charts.bar_chart(report["participants_by_role"], title="People by role", prefix="role"),
+            charts.bar_chart(roles, title="People by role", prefix="role", suppress=False),
             ("Role", "People"),
-            _people_rows(report["participants_by_role"]),
+            _people_rows(report["participants_by_role"], roles),
         ),
         Section(
             "Participants by organisation type",
-            charts.bar_chart(
-                report["participants_by_org_type"], title="People by organisation", prefix="org"
-            ),
+            charts.bar_chart(orgs, title="People by organisation", prefix="org", suppress=False),
             ("Organisation type", "People"),
-            _people_rows(report["participants_by_org_type"]),
+            _people_rows(report["participants_by_org_type"], orgs),
         ),
         Section(
             "Participants by borough",
-            charts.borough_tile_map(boroughs, prefix="map"),
+            charts.borough_tile_map(shown_boroughs, prefix="map"),
             ("Borough", "People"),
-            _people_rows(boroughs),
+            _people_rows(boroughs, shown_boroughs),
             note="One square per London borough, placed roughly where it lies; darker means more people. "
             "OUT is people from outside London. Fewer than 5 people are shown as <5.",
         ),
@@ -105,12 +109,9 @@ def report_sections(report: EngagementReport) -> list[Section]:
         ),
         Section(
             "Straw poll",
-            charts.poll_chart(poll, prefix="poll"),
+            charts.poll_chart(poll, prefix="poll", hidden={k for k, v in shown_poll.items() if v is None}),
             ("Answer", "People"),
-            [
-                (label, f"{poll.get(key, 0):,} ({poll.get(key, 0) / poll_total:.0%})")
-                for key, label in POLL_LABELS.items()
-            ],
+            [(label, _poll_cell(shown_poll.get(key, 0), poll_total)) for key, label in POLL_LABELS.items()],
         ),
         Section(
             "Themes",
@@ -145,17 +146,27 @@ def equality_sections(report: EngagementReport) -> list[Section]:
     return sections
 
 
+def _poll_cell(count: int | None, total: int) -> str:
+    """'12 (40%)'; '<5' alone where the count is suppressed (a share would give it away)."""
+    from exports import charts  # matplotlib, imported when a report is made rather than at start-up
+
+    return charts.count_label(count) if count is None else f"{count:,} ({count / total:.0%})"
+
+
 def key_figures(report: EngagementReport) -> list[dict[str, str]]:
+    threshold = report.get("small_cell_threshold", DEFAULT_THRESHOLD)
     people = sum(report["participants_by_role"].values())
+    poll_hidden = suppress_counts(report["poll"], threshold).hidden()
     areas = sum(1 for name in LONDON_BOROUGHS if report["participants_by_borough"].get(name, 0) > 0)
     contributions = sum(report["contributions_by_stream"].values())
     poll = report["poll"]
     support = (poll.get("completely", 0) + poll.get("mostly", 0)) / (sum(poll.values()) or 1)
     return [
-        {"value": f"{people:,}", "label": "people took part"},
+        {"value": SUPPRESSED if 0 < people < threshold else f"{people:,}", "label": "people took part"},
         {"value": f"{areas}", "label": "London boroughs"},
         {"value": f"{contributions:,}", "label": "contributions"},
-        {"value": f"{support:.0%}", "label": "agree completely or mostly"},
+        # the share would give away suppressed poll counts
+        {"value": SUPPRESSED if poll_hidden else f"{support:.0%}", "label": "agree completely or mostly"},
     ]
 
 

@@ -34,7 +34,8 @@ Use::
 
 Every hidden entry is shown with one marker (``SUPPRESSED``, "<5"), so a reader cannot tell a small
 cell from a complementary one; documents should say that a hidden cell is "fewer than 5, or hidden so
-that one that is cannot be worked out".
+that one that is cannot be worked out". A row or column whose total is small is hidden whole, zeros
+included (a shown zero beside hidden counts would tell how every one of those few people answered).
 """
 
 from __future__ import annotations
@@ -101,13 +102,16 @@ def suppress_table(
     *,
     row_totals_published: bool = True,
     col_totals_published: bool = True,
+    public_col_totals: bool = False,
 ) -> SuppressedTable:
     """Hide the small cells of ``counts`` (rows x cols people counts) and enough others.
 
     ``row_totals_published`` / ``col_totals_published``: whether the reader can see (or work out from
     elsewhere, for example another table) the total of each row / column. Say True when unsure: it
-    only ever hides more. A total that is itself small is hidden. The result guarantees that no hidden
-    cell or total is determined by the shown cells and totals (see the module docstring).
+    only ever hides more. A total that is itself small is hidden. ``public_col_totals``: the column
+    totals are public anyway (printed in another table), so they are never hidden, even when small.
+    The result guarantees that no hidden cell or total is determined by the shown cells and totals (see
+    the module docstring).
     """
     table = tuple(tuple(int(v) for v in line) for line in counts)
     if any(v < 0 for line in table for v in line):
@@ -142,14 +146,25 @@ def suppress_table(
         if not row_totals_published or is_small(row_sums[r], threshold):
             hidden.add((r, n_cols))
     for c in range(n_cols):
+        if public_col_totals:
+            continue
         if is_small(col_sums[c], threshold):
             secret.add((n_rows, c))
         if not col_totals_published or is_small(col_sums[c], threshold):
             hidden.add((n_rows, c))
-    if is_small(grand, threshold):
-        secret.add((n_rows, n_cols))
-    if (not row_totals_published and not col_totals_published) or is_small(grand, threshold):
-        hidden.add((n_rows, n_cols))
+    # A line of few people is hidden whole, zeros too: "0 disagreed" beside a hidden 2 would say how
+    # every one of them voted.
+    for r in range(n_rows):
+        if is_small(row_sums[r], threshold):
+            hidden.update((r, c) for c in range(n_cols))
+    for c in range(n_cols):
+        if not public_col_totals and is_small(col_sums[c], threshold):
+            hidden.update((r, c) for r in range(n_rows))
+    if not public_col_totals:
+        if is_small(grand, threshold):
+            secret.add((n_rows, n_cols))
+        if (not row_totals_published and not col_totals_published) or is_small(grand, threshold):
+            hidden.add((n_rows, n_cols))
 
     while True:
         exposed = _bridges(hidden) & secret
@@ -200,6 +215,55 @@ def suppress_counts(
         col_totals_published=False,
     )
     return SuppressedCounts(keys=keys, table=table)
+
+
+def k_anonymise(
+    combinations: Mapping[tuple, int],
+    k: int = DEFAULT_THRESHOLD,
+    *,
+    order: Sequence[int] | None = None,
+    marker: object = SUPPRESSED,
+) -> dict[tuple, tuple]:
+    """Generalise quasi-identifier combinations until each is shared by at least ``k`` people.
+
+    ``combinations`` maps a combination of values (role, borough, organisation type, ...) to the number
+    of people who have it. Returns, for each, the combination to publish instead: rare combinations have
+    their fields replaced by ``marker`` one at a time, in ``order`` (field positions, the most
+    identifying first; default left to right), and are pooled with the others so replaced, until every
+    published combination has ``k`` or more people. Combinations with enough people are kept as they
+    are. The pool of combinations with every field replaced is grown from the smallest other groups
+    until it too has ``k`` people (unless fewer than ``k`` people are there at all).
+    """
+    if not combinations:
+        return {}
+    width = len(next(iter(combinations)))
+    fields = list(order) if order is not None else list(range(width))
+    plan = {combo: tuple(combo) for combo in combinations}
+    for field in [*fields, None]:
+        sizes: dict[tuple, int] = {}
+        for combo, people in combinations.items():
+            sizes[plan[combo]] = sizes.get(plan[combo], 0) + people
+        rare = [combo for combo in combinations if 0 < sizes[plan[combo]] < k]
+        if not rare or field is None:
+            break
+        for combo in rare:
+            generalised = list(plan[combo])
+            generalised[field] = marker
+            plan[combo] = tuple(generalised)
+    # The pool with every field replaced may still be small: pool the smallest other groups into it.
+    while True:
+        sizes = {}
+        for combo, people in combinations.items():
+            sizes[plan[combo]] = sizes.get(plan[combo], 0) + people
+        pooled = [c for c in sizes if all(c[i] == marker for i in fields)]
+        others = [c for c in sizes if c not in pooled]
+        if not pooled or sum(sizes[c] for c in pooled) >= k or not others:
+            break
+        smallest = min(others, key=lambda c: (sizes[c], repr(c)))
+        for combo in combinations:
+            if plan[combo] == smallest:
+                plan[combo] = tuple(marker if i in fields else v for i, v in enumerate(plan[combo]))
+    return plan
 
 
 def _bridges(hidden: set[Entry]) -> set[Entry]:

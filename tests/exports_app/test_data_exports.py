@@ -91,8 +91,15 @@ def test_anonymised_export_holds_no_name_or_email_and_suppresses_small_groups(po
     first_author = populated.people[0]
     expected = pseudonym(first_author.id, export_data.pseudonym_secret(settings))
     assert rows[0]["author_id"] == expected != str(first_author.id)
-    # two people live in Bexley, one is 'other': fewer than five, so written as <5
-    assert {r["borough"] for r in rows} == {"Hackney", "Camden", "<5"}
+    # twelve people in three boroughs, four roles and two organisation types: every combination of the
+    # three that is shown is shared by five or more people (k-anonymity); the rest is written as <5
+    people_per_combination: dict[tuple, set] = {}
+    for r in rows:
+        combination = (r["author_role"], r["borough"], r["organisation_type"])
+        people_per_combination.setdefault(combination, set()).add(r["author_id"])
+    shown = {c: len(p) for c, p in people_per_combination.items() if c != ("<5", "<5", "<5")}
+    assert shown and all(n >= 5 for n in shown.values()), people_per_combination
+    assert "Bexley" not in {r["borough"] for r in rows}  # two people live there
     assert "other" not in {r["author_role"] for r in rows}
     bexley = [v for v in _csv(response.content, "votes_by_item_segment") if v["segment"] == "Bexley"]
     assert bexley and all(v["agree"] == "<5" and v["participants"] == "<5" for v in bexley)

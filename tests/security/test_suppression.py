@@ -125,13 +125,16 @@ def test_one_way_counts_hide_a_second_count_when_the_total_is_shown():
     counts = suppress_counts({"Hackney": 12, "Sutton": 3, "Camden": 8, "Brent": 0})
     assert counts.shown() == {"Hackney": 12, "Sutton": SUPPRESSED, "Camden": SUPPRESSED, "Brent": 0}
     assert counts.total() == 23
+    assert counts.total() == 23
     assert counts.hidden() == {"Sutton", "Camden"}
 
 
-def test_a_total_under_the_threshold_is_hidden_with_its_cells():
+def test_a_total_under_the_threshold_is_hidden_with_its_cells_zeros_too():
     counts = suppress_counts({"Staff": 2, "Carer": 0})
     assert counts.total() == SUPPRESSED
-    assert counts.shown() == {"Staff": SUPPRESSED, "Carer": 0}
+    assert counts.shown() == {"Staff": SUPPRESSED, "Carer": SUPPRESSED}
+    table = suppress_table([[2, 0, 0], [10, 6, 7]], public_col_totals=True)
+    assert table.rows()[0] == [SUPPRESSED] * 3 and table.row_totals()[0] == SUPPRESSED
 
 
 def test_nothing_small_means_nothing_hidden():

@@ -285,6 +285,37 @@ def group_sizes(session: Session, *, workshop_id: int | None = None) -> dict[str
     return sizes
 
 
+QUASI_IDENTIFIERS = ("organisation_type", "borough", "author_role")  # generalised in this order
+
+
+def quasi_identifier_sizes(session: Session, *, workshop_id: int | None = None) -> dict[tuple, int]:
+    """People behind each (organisation_type, borough, author_role) of the contributions table, as the
+    table writes them; an unattributed imported note counts as one voice. For k-anonymity."""
+    query = (
+        select(
+            Contribution.id,
+            Contribution.author_id,
+            Contribution.source_borough,
+            Participant.borough,
+            Organisation.kind,
+            Contribution.source_role,
+            Participant.role,
+        )
+        .outerjoin(Participant, col(Participant.id) == col(Contribution.author_id))
+        .outerjoin(Organisation, col(Organisation.id) == col(Participant.organisation_id))
+        .where(_exported(), _in_workshop(workshop_id))
+    )
+    people: dict[tuple, set] = {}
+    for cid, author, source_borough, borough, org_kind, source_role, role in _streamed(session, query):
+        combo = (
+            _plain(org_kind) or NOT_GIVEN,
+            source_borough or borough or NOT_GIVEN,
+            _plain(source_role or role) or NOT_GIVEN,
+        )
+        people.setdefault(combo, set()).add(author if author is not None else f"note:{cid}")
+    return {combo: len(who) for combo, who in people.items()}
+
+
 # --- votes per item and segment --------------------------------------------------------------------
 
 

@@ -32,7 +32,7 @@ from crowd.settings import Settings
 from exports import document as document_renderer
 from exports import poster as poster_renderer
 from exports import report as report_renderer
-from exports.data import DataExportSummary, write_data_zip
+from exports.data import DataExportSummary, QuasiIdentifiers, write_data_zip
 from exports.errors import ExportError
 
 PAPERS = ("a3", "a4")
@@ -310,6 +310,12 @@ def export_data(
                 secret=None if options.full else data.pseudonym_secret(settings),
                 column_descriptions=data.COLUMN_DESCRIPTIONS,
                 group_sizes=data.group_sizes(session, workshop_id=options.workshop_id),
+                quasi_identifiers={
+                    "contributions": QuasiIdentifiers(
+                        data.QUASI_IDENTIFIERS,
+                        data.quasi_identifier_sizes(session, workshop_id=options.workshop_id),
+                    )
+                },
                 threshold=settings.small_cell_threshold,
                 progress=progress,
             )
