@@ -15,6 +15,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from crowd.db import Database
+from crowd.overload import LoadShedMiddleware
+from crowd.page_cache import PageCache
 from crowd.proxies import TrustedProxyMiddleware
 from crowd.security import PUBLIC, CSRFMiddleware, SecurityHeadersMiddleware, guard, make_limiter
 from crowd.settings import Settings
@@ -241,7 +243,7 @@ def _start_theme_worker(settings: Settings, db: Database):
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Starlette:
     settings = settings or Settings.from_env()
     settings.check()  # also for Settings built in code: no app on a guessable key
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, write_wait=settings.overload_queue_seconds)
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
@@ -254,6 +256,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     if migrate:
         db.migrate()
     middleware = [
+        Middleware(LoadShedMiddleware, max_requests=settings.overload_max_requests),
         Middleware(TrustedProxyMiddleware, trusted=settings.trusted_proxies),
         Middleware(SecurityHeadersMiddleware),
         Middleware(
@@ -282,6 +285,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     app.state.templates = make_templates(auto_reload=settings.environment == "development")
     app.state.limiter = make_limiter(settings)
     app.state.users = UserCache()
+    app.state.pages = PageCache()  # what every visitor of a workshop sees alike (crowd/page_cache.py)
     return app
 
 

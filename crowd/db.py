@@ -30,6 +30,7 @@ from sqlmodel import Session, SQLModel, create_engine
 from starlette.concurrency import run_in_threadpool
 
 from crowd import models  # noqa: F401 - registers every table on SQLModel.metadata
+from crowd.overload import Busy
 
 T = TypeVar("T")
 
@@ -82,11 +83,26 @@ def _write_lock(url: str) -> AbstractContextManager:
         return _WRITE_LOCKS.setdefault(url, threading.RLock())
 
 
+@contextmanager
+def _queued(lock: AbstractContextManager, wait: float) -> Iterator[None]:
+    if isinstance(lock, nullcontext) or not wait:
+        with lock:
+            yield
+        return
+    if not lock.acquire(timeout=wait):  # type: ignore[attr-defined]
+        raise Busy(f"waited more than {wait:g} s for the database's write lock")
+    try:
+        yield
+    finally:
+        lock.release()  # type: ignore[attr-defined]
+
+
 class Database:
     """The app's engines: `read()` sessions for pages, `write()` sessions for changes."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, write_wait: float = 0) -> None:
         self.url = url
+        self.write_wait = write_wait  # seconds a write may queue for SQLite's write lock (0: no limit)
         self.engine = make_engine(url)
         self.write_engine = make_engine(url, immediate=True) if url.startswith("sqlite") else self.engine
         sqlite = url.startswith("sqlite")
@@ -99,8 +115,12 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A session that commits on success and rolls back on any error."""
-        with _write_lock(self.url), Session(self.write_engine, expire_on_commit=False) as session:
+        """A session that commits on success and rolls back on any error. On SQLite it first queues for
+        the write lock, for at most `write_wait` seconds (then `Busy`: nothing was written)."""
+        with (
+            _queued(_write_lock(self.url), self.write_wait),
+            Session(self.write_engine, expire_on_commit=False) as session,
+        ):
             try:
                 yield session
                 session.commit()

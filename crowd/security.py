@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crowd import limits_memory  # noqa: F401 - registers the crowd-memory:// rate-limit storage
 from crowd.models import Access, Participant
+from crowd.overload import check_waited
 
 PUBLIC = None
 CSRF_FIELD = "csrf_token"
@@ -192,6 +193,7 @@ def guard(
 
     def decorate(endpoint: Callable[..., Any]) -> Callable[..., Any]:
         def before(request: Request) -> Response | None:
+            check_waited(request.scope, request.app.state.settings.overload_queue_seconds)
             early = _authorise(request, access, needs_profile=needs_profile)
             if early is not None:
                 return early

@@ -44,6 +44,10 @@ class Settings:
     rate_limit_signin: str = "10/minute"
     rate_limit_writes: str = "120/minute"
     rate_limits_enabled: bool = True
+    # Load shedding (crowd/overload.py): requests in progress per process before a 503, and the longest
+    # a request may wait for a thread or the write lock before it is refused (0: no limit).
+    overload_max_requests: int = 400
+    overload_queue_seconds: int = 10
     # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (IPs or networks); none by default.
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
     admin_emails: tuple[str, ...] = field(default_factory=tuple)

@@ -7,6 +7,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from crowd import overload
 from crowd.security import AccessDenied, RateLimited
 from crowd.services.errors import DomainError
 from crowd.templating import is_htmx, render
@@ -63,6 +64,13 @@ async def rate_limited(request: Request, exc: Exception) -> Response:
     return response
 
 
+async def busy(request: Request, exc: Exception) -> Response:
+    """A request that could not start in time (crowd/overload.py): nothing of it was saved."""
+    response = error_page(request, 503, message=overload.MESSAGE)
+    response.headers["Retry-After"] = overload.RETRY_AFTER
+    return response
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     messages = {404: "Check the address, or go back to the home page.", 405: "Go back and try again."}
@@ -99,5 +107,6 @@ HANDLERS = {
     DomainError: domain_error,
     AccessDenied: access_denied,
     RateLimited: rate_limited,
+    overload.Busy: busy,
     HTTPException: http_error,
 }

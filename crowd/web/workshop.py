@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from crowd.models import Access, Contribution
+from crowd import page_cache
+from crowd.models import Access, Contribution, Participant, Section, Workshop
 from crowd.security import PUBLIC, form_of, guard
+from crowd.services.declaration import easy_read
 from crowd.services.errors import DomainError
 from crowd.services.workshop import contributions, polls, safeguarding, votes, workshops
-from crowd.templating import flash, is_htmx, render
+from crowd.templating import easy_read_on, flash, is_htmx, render
 from crowd.web.params import integer
 
 
@@ -32,24 +36,67 @@ def home(request: Request) -> Response:
     return render(request, "home.html", {"workshops": items, "statuses": statuses})
 
 
-def _idea_list_context(request: Request, session, workshop) -> dict:
-    params = request.query_params
-    page = contributions.list_ideas(
-        session,
-        workshop_id=workshop.id,
-        sort=params.get("sort", "newest"),
-        query=params.get("q", ""),
-        section_id=integer(params.get("section")),
-        page=integer(params.get("page"), 1) or 1,
+def _shared_workshop(request: Request, session, slug: str, *, include_drafts: bool = False):
+    """The workshop at `slug` and its sections, from the app's page cache (crowd/page_cache.py)."""
+
+    def load():
+        workshop = workshops.get_workshop(session, slug, include_drafts=True)
+        return workshop, workshops.sections(session, workshop.id)
+
+    workshop, sections = request.app.state.pages.get(
+        ("workshop", slug), page_cache.depends(Workshop, Section), load
     )
+    workshops.check_visible(workshop, include_drafts=include_drafts)
+    return workshop, sections
+
+
+class _Shown:
+    """A cached idea with this moment's vote counts (the cache does not trust its own counts)."""
+
+    __slots__ = ("_idea", "agree_count", "disagree_count", "pass_count")
+
+    def __init__(self, idea: Contribution, counts: tuple[int, int, int] | None) -> None:
+        self._idea = idea
+        self.agree_count, self.disagree_count, self.pass_count = counts or (
+            idea.agree_count,
+            idea.disagree_count,
+            idea.pass_count,
+        )
+
+    def __getattr__(self, name: str):
+        return getattr(self._idea, name)
+
+
+def _idea_list_context(request: Request, session, workshop, sections=None) -> dict:
+    params = request.query_params
+    options = {
+        "workshop_id": workshop.id,
+        "sort": params.get("sort", "newest"),
+        "query": params.get("q", ""),
+        "section_id": integer(params.get("section")),
+        "page": integer(params.get("page"), 1) or 1,
+    }
+
+    def load():
+        page = contributions.list_ideas(session, **options)
+        return page, contributions.authors_by_id(session, {i.author_id for i in page.ideas if i.author_id})
+
+    if options["query"].strip():  # searches are each person's own
+        page, authors = load()
+    else:
+        key = ("ideas", *options.values())
+        page, authors = request.app.state.pages.get(key, page_cache.depends(Contribution, Participant), load)
+        counts = votes.current_counts(session, [i.id for i in page.ideas])
+        page = replace(page, ideas=[_Shown(i, counts.get(i.id)) for i in page.ideas])
     viewer = _viewer_id(request)
     mine = (
         votes.my_votes(session, participant_id=viewer, contribution_ids=[i.id for i in page.ideas])
         if viewer
         else {}
     )
-    authors = contributions.authors_by_id(session, {i.author_id for i in page.ideas if i.author_id})
-    sections = {s.id: s for s in workshops.sections(session, workshop.id)}
+    if sections is None:
+        sections = workshops.sections(session, workshop.id)
+    sections = {s.id: s for s in sections}
     return {
         "workshop": workshop,
         "listing": page,
@@ -65,16 +112,19 @@ def _idea_list_context(request: Request, session, workshop) -> dict:
 def workshop_page(request: Request) -> Response:
     slug = request.path_params["slug"]
     with request.app.state.db.read() as session:
-        workshop = workshops.get_workshop(session, slug, include_drafts=_include_drafts(request))
-        context = _idea_list_context(request, session, workshop)
+        workshop, sections = _shared_workshop(
+            request, session, slug, include_drafts=_include_drafts(request)
+        )
+        context = _idea_list_context(request, session, workshop, sections)
         if is_htmx(request) and request.headers.get("hx-target") == "idea-list":
             return render(request, "partials/idea_list.html", context)
         viewer = _viewer_id(request)
         context.update(
-            sections=workshops.sections(session, workshop.id),
-            status=workshops.effective_status(workshop),
+            sections=sections,
             poll=polls.results(session, workshop_id=workshop.id, participant_id=viewer),
         )
+        if easy_read_on(request):
+            context["easy"] = easy_read.points_for(session, "section", [s.id for s in sections])
     return render(request, "workshop/page.html", context)
 
 

@@ -164,6 +164,19 @@ def my_votes(session: Session, *, participant_id: int, contribution_ids: list[in
     return {cid: VoteChoice(choice) for cid, choice in rows}
 
 
+_COUNTS = select(
+    Contribution.id, Contribution.agree_count, Contribution.disagree_count, Contribution.pass_count
+).where(col(Contribution.id).in_(bindparam("ids", expanding=True)))
+
+
+def current_counts(session: Session, contribution_ids: list[int]) -> dict[int, tuple[int, int, int]]:
+    """Agree, disagree and pass counts as they are now, by contribution id (one small query)."""
+    if not contribution_ids:
+        return {}
+    rows = session.connection().execute(_COUNTS, {"ids": contribution_ids})
+    return {cid: (agree, disagree, passed) for cid, agree, disagree, passed in rows}
+
+
 def tally_of(contribution: Contribution, mine: VoteChoice | None) -> Tally:
     return Tally(
         contribution.id, contribution.agree_count, contribution.disagree_count, contribution.pass_count, mine

@@ -119,7 +119,14 @@ def require_open(workshop: Timetable) -> None:
 
 def get_workshop(session: Session, slug: str, *, include_drafts: bool = False) -> Workshop:
     workshop = session.exec(select(Workshop).where(Workshop.slug == slug)).first()
-    if workshop is None or (workshop.status == WorkshopStatus.DRAFT and not include_drafts):
+    if workshop is None:
+        raise NotFound("There is no workshop at this address.")
+    return check_visible(workshop, include_drafts=include_drafts)
+
+
+def check_visible(workshop: Workshop, *, include_drafts: bool = False) -> Workshop:
+    """The workshop, or NotFound when it is a draft and drafts are not to be shown."""
+    if workshop.status == WorkshopStatus.DRAFT and not include_drafts:
         raise NotFound("There is no workshop at this address.")
     return workshop
 
