@@ -45,6 +45,7 @@ from crowd.web import foundations as foundations_web
 from crowd.web import imports as imports_web
 from crowd.web import live as live_web
 from crowd.web import opinions as opinions_web
+from crowd.web import easy_read as easy_read_web
 from crowd.web import monitoring as monitoring_web
 from crowd.web import participation as participation_web
 from crowd.web import safeguarding as safeguarding_web
@@ -89,6 +90,10 @@ ROUTES = [
     Route("/manage/monitoring/upload", monitoring_web.upload_reference, methods=POST),
     Route("/unsubscribe", participation_web.unsubscribe_form, methods=GET),
     Route("/unsubscribe", participation_web.unsubscribe, methods=POST),
+    Route("/easy-read", participation_web.switch_easy_read, methods=GET),
+    Route("/manage/easy-read", easy_read_web.overview, methods=GET),
+    Route("/manage/easy-read/{target_type}/{target_id:int}", easy_read_web.edit, methods=GET),
+    Route("/manage/easy-read/{target_type}/{target_id:int}", easy_read_web.save, methods=POST),
     Route("/c/{contribution_id:int}/edit", activity.edit_form, methods=GET),
     Route("/c/{contribution_id:int}/edit", activity.edit, methods=POST),
     Route("/c/{contribution_id:int}/withdraw", activity.withdraw, methods=POST),

@@ -42,6 +42,11 @@ def _paragraphs(text: str | None, css: str = "") -> Markup:
     return Markup("").join(Markup("<p%s>%s</p>") % (attrs, part) for part in paragraphs(text))
 
 
+def easy_read_on(request: Request) -> bool:
+    """Whether this visitor chose Easy Read (remembered in their session)."""
+    return "session" in request.scope and bool(request.session.get("easy_read"))
+
+
 def make_templates(*, auto_reload: bool = True) -> Jinja2Templates:
     """Templates; `auto_reload` re-reads changed files (development): off, no file is checked per render."""
     env = Environment(
@@ -55,6 +60,7 @@ def make_templates(*, auto_reload: bool = True) -> Jinja2Templates:
         nhsuk=f"/static/nhsuk-frontend-{NHSUK_VERSION}",
         htmx=f"/static/htmx-{HTMX_VERSION}.min.js",
         csrf_token=csrf_token,
+        easy_read_on=easy_read_on,
         current_user=current_user,
         BOROUGHS=BOROUGHS,
         Access=Access,

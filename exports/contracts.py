@@ -51,6 +51,18 @@ class DeclarationStats(TypedDict):
     poll_support_share: float | None
 
 
+class EasyReadPoint(TypedDict):
+    text: str
+    picture: str  # a picture name, or ""
+    alt: str
+    svg: NotRequired[str]  # the picture's SVG text, inlined by the app for the exports
+
+
+class EasyRead(TypedDict):
+    preamble: list[EasyReadPoint]
+    foundations: dict[str, list[EasyReadPoint]]  # by foundation slug; a missing one falls back
+
+
 class Declaration(TypedDict):
     """A frozen declaration version, as published (or a draft being previewed)."""
 
@@ -63,6 +75,7 @@ class Declaration(TypedDict):
     public_url: str
     stats: DeclarationStats
     foundations: list[Foundation]
+    easy_read: NotRequired[EasyRead]
 
 
 Row = Sequence[Any] | Mapping[str, Any]

@@ -35,8 +35,14 @@ def direction_label(outcome: Outcome) -> str:
     return "higher is better" if outcome.get("direction") == "higher" else "lower is better"
 
 
-def render_document(*, declaration: Declaration, fmt: DocumentFormat) -> bytes:
-    """The declaration document in ``fmt`` (pdf, docx or md), as bytes."""
+EASY_READ_NOTE = "There is no Easy Read version of this part yet. This is the standard text."
+
+
+def render_document(*, declaration: Declaration, fmt: DocumentFormat, easy_read: bool = False) -> bytes:
+    """The declaration document in ``fmt`` (pdf, docx or md), as bytes; ``easy_read`` makes the Easy Read
+    version (short points with their pictures; standard text with a note where a part has none)."""
+    if easy_read:
+        return render_easy_read(declaration=declaration, fmt=fmt)
     if fmt == "pdf":
         return render_pdf(declaration=declaration)
     if fmt == "docx":
@@ -54,6 +60,68 @@ def write_document(*, declaration: Declaration, path: str | Path) -> Path:
         raise ValueError(f"Cannot tell the document format from {target.name!r}: use .pdf, .docx or .md")
     target.write_bytes(render_document(declaration=declaration, fmt=fmt))  # type: ignore[arg-type]
     return target
+
+
+def easy_read_parts(declaration: Declaration) -> list[tuple[str, list, list[str]]]:
+    """(title, points, standard paragraphs) for the preamble (title "") and each foundation."""
+    frozen = declaration.get("easy_read") or {"preamble": [], "foundations": {}}
+    parts = [("", list(frozen.get("preamble", [])), paragraphs(declaration.get("preamble")))]
+    for f in declaration["foundations"]:
+        standard = (
+            paragraphs(f["statement"]) + paragraphs(f.get("looks_like")) + paragraphs(f.get("how_to_achieve"))
+        )
+        parts.append((f["title"], list(frozen.get("foundations", {}).get(f["slug"], [])), standard))
+    return parts
+
+
+def render_easy_read(*, declaration: Declaration, fmt: DocumentFormat) -> bytes:
+    parts = easy_read_parts(declaration)
+    if fmt == "pdf":
+
+        def points(items: list) -> list[dict]:
+            return [{"text": p["text"], "alt": p.get("alt") or "", "svg": p.get("svg") or ""} for p in items]
+
+        data = {
+            "title": declaration["title"],
+            "version_line": _version_line(declaration),
+            "public_url": declaration["public_url"],
+            "fonts": list(FONT_FAMILIES),
+            "note": EASY_READ_NOTE,
+            "preamble": points(parts[0][1]),
+            "preamble_standard": parts[0][2],
+            "foundations": [{"title": t, "points": points(p), "standard": s} for t, p, s in parts[1:]],
+        }
+        result = compile_template(template="easyread.typ", data=data, fmt="pdf")
+        assert isinstance(result, bytes)
+        return result
+    if fmt == "docx":
+        doc = new_docx()
+        doc.core_properties.title = f"{declaration['title']} (Easy Read)"
+        doc.styles["Normal"].font.name = FONT_FAMILIES[0]
+        doc.styles["Normal"].font.size = Pt(16)
+        doc.add_heading(declaration["title"], level=0)
+        doc.add_paragraph(f"Easy Read. {_version_line(declaration)}")
+        for title, items, standard in parts:
+            if title:
+                doc.add_heading(title, level=1)
+            if not items:
+                doc.add_paragraph(EASY_READ_NOTE).runs[0].italic = True
+            for text in [p["text"] for p in items] or standard:
+                doc.add_paragraph(text)
+        doc.add_paragraph(declaration["public_url"])
+        buffer = io.BytesIO()
+        doc.save(buffer)
+        return buffer.getvalue()
+    esc = markdown.escape
+    lines = [f"# {esc(declaration['title'])}", "", f"*Easy Read. {esc(_version_line(declaration))}*", ""]
+    for title, items, standard in parts:
+        if title:
+            lines += [f"## {esc(title)}", ""]
+        if not items:
+            lines += [f"*{esc(EASY_READ_NOTE)}*", ""]
+        for text in [p["text"] for p in items] or standard:
+            lines += [esc(text), ""]
+    return ("\n".join(lines).rstrip() + "\n").encode("utf-8")
 
 
 def _version_line(declaration: Declaration) -> str:

@@ -24,6 +24,7 @@ DraftPolicy = Literal["watermark", "refuse"]
 # (width, height) in millimetres, portrait
 PAPER_MM: dict[str, tuple[float, float]] = {"a3": (297.0, 420.0), "a4": (210.0, 297.0)}
 PREVIEW_PPI = 60.0
+FALLBACK_NOTE = "Parts with no Easy Read version yet show the standard text"
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def render_poster(
     fmt: PosterFormat = "pdf",
     draft: DraftPolicy = "watermark",
     ppi: float = PREVIEW_PPI,
+    easy_read: bool = False,
 ) -> bytes:
     """The poster as PDF bytes, or a one-page PNG preview at ``ppi``.
 
@@ -89,7 +91,9 @@ def render_poster(
         raise DraftRefusedError("This declaration is a draft: publish it before printing the poster.")
     result = compile_template(
         template="poster.typ",
-        data=poster_data(declaration=declaration, paper=paper, theme=theme, watermark=is_draft),
+        data=poster_data(
+            declaration=declaration, paper=paper, theme=theme, watermark=is_draft, easy_read=easy_read
+        ),
         fmt=fmt,
         ppi=ppi if fmt == "png" else None,
     )
@@ -106,23 +110,38 @@ def write_poster(*, declaration: Declaration, path: str | Path, **options: objec
     return target
 
 
-def poster_data(*, declaration: Declaration, paper: Paper, theme: str, watermark: bool) -> dict[str, object]:
-    """The JSON document the Typst template reads."""
+def poster_data(
+    *, declaration: Declaration, paper: Paper, theme: str, watermark: bool, easy_read: bool = False
+) -> dict[str, object]:
+    """The JSON document the Typst template reads; in Easy Read, the points replace the preamble and the
+    statements (a part without Easy Read keeps its standard text, and the poster says so)."""
     width, height = PAPER_MM[paper]
     colours = THEMES[theme]
+    preamble = paragraphs(declaration.get("preamble"))
+    statements = {f["slug"]: " ".join(paragraphs(f["statement"])) for f in declaration["foundations"]}
+    line = version_line(
+        version=declaration["version"],
+        status=declaration["status"],
+        published_at=declaration.get("published_at"),
+    )
+    made = made_line(declaration["stats"])
+    if easy_read:
+        frozen = declaration.get("easy_read") or {"preamble": [], "foundations": {}}
+        preamble = [p["text"] for p in frozen["preamble"]] or preamble
+        easy = {slug: " ".join(p["text"] for p in points) for slug, points in frozen["foundations"].items()}
+        missing = not frozen["preamble"] or any(slug not in easy for slug in statements)
+        statements |= easy
+        line = f"Easy Read. {line}"
+        if missing:
+            made += f". {FALLBACK_NOTE}"
     return {
         "title": declaration["title"],
-        "preamble": paragraphs(declaration.get("preamble")),
+        "preamble": preamble,
         "foundations": [
-            {"title": f["title"], "statement": " ".join(paragraphs(f["statement"]))}
-            for f in declaration["foundations"]
+            {"title": f["title"], "statement": statements[f["slug"]]} for f in declaration["foundations"]
         ],
-        "made_line": made_line(declaration["stats"]),
-        "version_line": version_line(
-            version=declaration["version"],
-            status=declaration["status"],
-            published_at=declaration.get("published_at"),
-        ),
+        "made_line": made,
+        "version_line": line,
         "public_url": declaration["public_url"],
         "qr_svg": qr_svg(declaration["public_url"]),
         "watermark": "DRAFT" if watermark else None,

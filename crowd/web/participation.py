@@ -1,5 +1,5 @@
-"""Participants first: the "new version" mail (opt in on My activity, unsubscribe by link without
-signing in)."""
+"""Participants first: the Easy Read switch, and the "new version" mail (opt in on My activity,
+unsubscribe by link without signing in)."""
 
 from __future__ import annotations
 
@@ -52,3 +52,17 @@ def unsubscribe(request: Request) -> Response:
     except DomainError as error:
         return _unsubscribe_page(request, token="", error=error.message, status=400)
     return _unsubscribe_page(request, token="", done=True)
+
+
+def _safe_next(raw: str) -> str:
+    """Only a path on this site (no scheme, no host, no '//' or backslash tricks)."""
+    if not raw.startswith("/") or raw.startswith("//") or "\\" in raw or any(c in raw for c in "\r\n"):
+        return "/"
+    return raw
+
+
+@guard(PUBLIC)
+def switch_easy_read(request: Request) -> Response:
+    """One link switches Easy Read on or off; the choice is remembered in the visitor's session."""
+    request.session["easy_read"] = request.query_params.get("on") == "yes"
+    return RedirectResponse(_safe_next(request.query_params.get("next", "/")), status_code=303)

@@ -23,6 +23,7 @@ from crowd.models import (
     Vote,
 )
 from crowd.services.boroughs import LONDON_BOROUGHS
+from crowd.services.declaration import easy_read
 from crowd.services.declaration.foundations import evidence_of
 from crowd.services.declaration.outcomes import outcomes_of
 from exports.text import paragraphs  # noqa: F401 - the one paragraph rule, shared with the exports
@@ -141,6 +142,9 @@ def build_snapshot(
         "public_url": public_url(base_url, number),
         "stats": crowd_stats(session),
         "foundations": [foundation_dict(session, f) for f in chosen_foundations(session, declaration.id)],
+        "easy_read": easy_read.snapshot_part(
+            session, declaration, chosen_foundations(session, declaration.id)
+        ),
     }
 
 

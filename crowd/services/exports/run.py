@@ -25,6 +25,7 @@ from sqlmodel import Session
 from crowd.db import Database
 from crowd.models import Access, Participant, Workshop
 from crowd.services import audit
+from crowd.services.declaration import easy_read
 from crowd.services.declaration import versions as declarations
 from crowd.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from crowd.services.exports import data
@@ -67,12 +68,14 @@ class PosterOptions:
     theme: str = "nhs-blue"
     fmt: str = "pdf"
     draft: bool = False  # the current draft, watermarked DRAFT (moderators and leads only)
+    easy_read: bool = False  # the Easy Read points instead of the standard text
 
 
 @dataclass(frozen=True)
 class DocumentOptions:
     version: int | None = None
     fmt: str = "pdf"
+    easy_read: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,7 @@ def poster_options(form: Mapping[str, object]) -> PosterOptions:
         paper=_choice(form.get("paper") or "a3", PAPERS, "paper", "Choose A3 or A4 paper", errors),
         theme=_choice(form.get("theme") or "nhs-blue", THEMES, "theme", "Choose a colour theme", errors),
         fmt=_choice(form.get("format") or "pdf", POSTER_FORMATS, "format", "Choose PDF or PNG", errors),
+        easy_read=form.get("easy_read") == "yes",
     )
     if errors:
         raise ValidationFailed(errors)
@@ -150,6 +154,7 @@ def document_options(form: Mapping[str, object]) -> DocumentOptions:
             "Choose PDF, DOCX or Markdown",
             errors,
         ),
+        easy_read=form.get("doc_easy_read") == "yes",
     )
     if errors:
         raise ValidationFailed(errors)
@@ -234,10 +239,12 @@ def export_poster(
             theme=options.theme,
             fmt=options.fmt,  # type: ignore[arg-type]
             draft="watermark" if options.draft else "refuse",
+            easy_read=options.easy_read,
         )
     except ExportError as error:
         raise DomainError(str(error)) from error
     label = "DRAFT" if options.draft else f"v{declaration['version']}"
+    label += "-easy-read" if options.easy_read else ""
     filename = f"declaration-{label}-poster-{options.paper}.{options.fmt}"
     details = {"filename": filename, "version": None if options.draft else declaration["version"],
                "draft": options.draft, "paper": options.paper, "theme": options.theme, "format": options.fmt}  # fmt: skip
@@ -262,9 +269,17 @@ def export_document(
 ) -> ExportFile:
     with db.read() as session:
         declaration, target_id = _declaration(session, version=options.version, field_name="doc_version")
-    body = document_renderer.render_document(declaration=declaration, fmt=options.fmt)  # type: ignore[arg-type]
-    filename = f"declaration-v{declaration['version']}.{options.fmt}"
-    details = {"filename": filename, "version": declaration["version"], "format": options.fmt}
+    if options.easy_read:
+        declaration = easy_read.for_export(declaration)
+    body = document_renderer.render_document(
+        declaration=declaration,  # type: ignore[arg-type]
+        fmt=options.fmt,  # type: ignore[arg-type]
+        easy_read=options.easy_read,
+    )
+    suffix = "-easy-read" if options.easy_read else ""
+    filename = f"declaration-v{declaration['version']}{suffix}.{options.fmt}"
+    details = {"filename": filename, "version": declaration["version"], "format": options.fmt,
+               "easy_read": options.easy_read}  # fmt: skip
     _record(db, actor=actor, kind=ExportKind.DOCUMENT, target_id=target_id, details=details, via=via)
     return ExportFile(filename=filename, media_type=MEDIA_TYPES[options.fmt], body=body, details=details)
 
