@@ -96,6 +96,25 @@ def test_moderator_curates_themes_and_the_curation_survives_a_rerun(page: Page, 
     expect(page.locator("#board-table tbody tr")).to_have_count(4)
     screenshot(page, "curation-02-board")
 
+    # names a person would write, and candidate foundations whose every sentence links to its sources
+    with db.read() as session:
+        names = [t.label for t in session.exec(select(Theme).where(Theme.workshop_id == workshop.id))]
+    for name in names:
+        assert "," not in name and 2 <= len(name.split()) <= 7, name
+        expect(page.locator("#board-table")).to_contain_text(name)
+    card = page.locator(".crowd-candidate").first
+    expect(card).to_contain_text(re.compile(r"Drafted by crowd from \d+ contributions - edit before use"))
+    expect(card.locator(".crowd-draft-statement")).to_contain_text("We must ")
+    source = card.locator(".crowd-draft-statement sup a").first
+    cited = int(re.search(r"/ideas/(\d+)", source.get_attribute("href")).group(1))
+    with db.read() as session:
+        from crowd.models import Contribution
+
+        cited_text = session.get(Contribution, cited).text
+    source.click()
+    expect(page.locator(f"#c{cited}")).to_contain_text(cited_text)
+    screenshot(page, "curation-02b-cited-contribution")
+
     gp = theme_id_holding(live_server, TOPICS["gp"][0])
     transport = theme_id_holding(live_server, TOPICS["transport"][0])
     carers = theme_id_holding(live_server, TOPICS["carers"][0])
@@ -119,7 +138,9 @@ def test_moderator_curates_themes_and_the_curation_survives_a_rerun(page: Page, 
     screenshot(page, "curation-03-merged")
 
     # split the merged theme back into two parts
-    visit(page, f"{base}/manage/themes/{gp}/curate")
+    with db.read() as session:  # the ticked themes joined the first one on the board (sorted by size, name)
+        kept = gp if session.get(Theme, gp).status.value == "active" else transport
+    visit(page, f"{base}/manage/themes/{kept}/curate")
     page.get_by_text("Split into parts").click()
     page.get_by_label("Number of parts").fill("2")
     page.get_by_role("button", name="Split", exact=True).click()
