@@ -47,6 +47,7 @@ from crowd.web import live as live_web
 from crowd.web import opinions as opinions_web
 from crowd.web import easy_read as easy_read_web
 from crowd.web import monitoring as monitoring_web
+from crowd.web import paper as paper_web
 from crowd.web import participation as participation_web
 from crowd.web import safeguarding as safeguarding_web
 from crowd.web import signatories as signatories_web
@@ -111,6 +112,9 @@ ROUTES = [
     Route("/manage/workshops/{workshop_id:int}", manage.edit_workshop, methods=GET),
     Route("/manage/workshops/{workshop_id:int}", manage.update_workshop, methods=POST),
     Route("/manage/workshops/{workshop_id:int}/sections", manage.save_section, methods=POST),
+    Route("/manage/workshops/{workshop_id:int}/paper", paper_web.entry_form, methods=GET),
+    Route("/manage/workshops/{workshop_id:int}/paper", paper_web.record, methods=POST),
+    Route("/manage/workshops/{workshop_id:int}/paper-form.pdf", paper_web.response_form, methods=GET),
     Route("/manage/workshops/{workshop_id:int}/sections/{section_id:int}", manage.save_section, methods=POST),
     Route("/admin/outbox", admin.outbox, methods=GET),
     Route("/admin/users", admin.users, methods=GET),
