@@ -146,31 +146,37 @@ def ranked_divisive(
     uncertainty, so a split of 5 of 5 against 0 of 5 ranks below one of 81 of 100 against 7 of 100;
     `variance` is the variance of the shares."""
     enough = counts.ns >= min_votes
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(enough, counts.na / np.maximum(counts.ns, 1), np.nan)
-    found = []
-    for j in np.flatnonzero(enough.sum(axis=0) >= 2):
-        rows = np.flatnonzero(enough[:, j])
-        shares = share[rows, j]
-        spread = float(shares.max() - shares.min())
-        if spread >= min_spread:
-            high, low = rows[np.argmax(shares)], rows[np.argmin(shares)]
-            strength = division_strength(
-                counts.na[high, j], counts.ns[high, j], counts.na[low, j], counts.ns[low, j]
-            )
-            found.append((strength, spread, float(shares.var()), j))
-    found.sort(key=lambda item: (-item[0], -item[1]))
+    if counts.ns.size == 0:
+        return ()
+    share = counts.na / np.maximum(counts.ns, 1)
+    high = np.argmax(np.where(enough, share, -np.inf), axis=0)
+    low = np.argmin(np.where(enough, share, np.inf), axis=0)
+    cols = np.arange(counts.ns.shape[1])
+    spread = share[high, cols] - share[low, cols]
+    strength = division_strength(
+        counts.na[high, cols], counts.ns[high, cols], counts.na[low, cols], counts.ns[low, cols]
+    )
+    chosen = np.flatnonzero((enough.sum(axis=0) >= 2) & (spread >= min_spread))
+    variance = np.nanvar(np.where(enough, share, np.nan)[:, chosen], axis=0) if len(chosen) else np.zeros(0)
+    order = sorted(range(len(chosen)), key=lambda k: (-strength[chosen[k]], -spread[chosen[k]]))
     return tuple(
         DivisiveStatement(
-            statement_id=statement_ids[j], variance=var, spread=spread, by_group=_shares(counts, j)
+            statement_id=statement_ids[chosen[k]],
+            variance=float(variance[k]),
+            spread=float(spread[chosen[k]]),
+            by_group=_shares(counts, chosen[k]),
         )
-        for _, spread, var, j in found
+        for k in order
     )
 
 
-def division_strength(agree_high: float, seen_high: float, agree_low: float, seen_low: float) -> float:
+def division_strength(agree_high, seen_high, agree_low, seen_low):
     """A 90% lower bound of the gap between two groups' agree shares: the gap of the smoothed shares
-    (agree + 1) / (votes + 2) less 1.2816 standard errors of that difference."""
-    p1, p2 = (agree_high + 1) / (seen_high + 2), (agree_low + 1) / (seen_low + 2)
-    se = np.sqrt(p1 * (1 - p1) / (seen_high + 2) + p2 * (1 - p2) / (seen_low + 2))
-    return float(p1 - p2 - 1.2816 * se)
+    (agree + 1) / (votes + 2) less 1.2816 standard errors of that difference (numbers or arrays)."""
+    p1, p2 = (
+        (np.asarray(agree_high) + 1) / (np.asarray(seen_high) + 2),
+        (np.asarray(agree_low) + 1) / (np.asarray(seen_low) + 2),
+    )
+    se = np.sqrt(p1 * (1 - p1) / (np.asarray(seen_high) + 2) + p2 * (1 - p2) / (np.asarray(seen_low) + 2))
+    bound = p1 - p2 - 1.2816 * se
+    return float(bound) if np.ndim(bound) == 0 else bound

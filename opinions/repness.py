@@ -185,15 +185,20 @@ def counts_from_votes(
     g_index = {g: i for i, g in enumerate(group_ids)}
     s_index = {s: j for j, s in enumerate(statement_ids)}
     shape = (len(group_ids), len(statement_ids))
-    na, nd, ns = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    rows, cols, values = [], [], []
     for participant, statement, vote in votes:
         g, j = group_of.get(participant), s_index.get(statement)
-        if g is None or j is None:
-            continue
-        i = g_index[g]
-        ns[i, j] += 1
-        if vote > 0:
-            na[i, j] += 1
-        elif vote < 0:
-            nd[i, j] += 1
+        if g is not None and j is not None:
+            rows.append(g_index[g])
+            cols.append(j)
+            values.append(vote)
+    rows_a, cols_a, values_a = (
+        np.asarray(rows, dtype=np.intp),
+        np.asarray(cols, dtype=np.intp),
+        np.asarray(values),
+    )
+    na, nd, ns = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    np.add.at(ns, (rows_a, cols_a), 1)
+    np.add.at(na, (rows_a, cols_a), values_a > 0)
+    np.add.at(nd, (rows_a, cols_a), values_a < 0)
     return GroupVoteCounts(group_ids=group_ids, na=na, nd=nd, ns=ns)

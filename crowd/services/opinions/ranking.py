@@ -24,7 +24,7 @@ import opinions
 from crowd.models import OpinionRun
 from crowd.services.opinions import standings as standings_table
 from opinions.consensus import enough_votes, group_informed_consensus, ranked_consensus, ranked_divisive
-from opinions.repness import repness_stats, select_representative
+from opinions.repness import RepnessStats, repness_stats, select_representative
 
 SIGNIFICANT_Z = opinions.OpinionParams().significance_z
 APART_LIMIT = 5
@@ -121,10 +121,18 @@ def _from_table(table: standings_table.Standings, result: opinions.OpinionResult
     apart: dict[int, list[Apart]] = {}
     if counts.group_ids:
         stats = repness_stats(counts)
+        z = SIGNIFICANT_Z
         for i, gid in enumerate(counts.group_ids):
+            # only the statements significant for this group can be shown: select among them alone
+            keep = (counts.ns[i] >= min_votes) & (
+                ((stats.rat[i] > z) & (stats.pat[i] > z)) | ((stats.rdt[i] > z) & (stats.pdt[i] > z))
+            )
+            columns = np.flatnonzero(keep)
             chosen = select_representative(
-                stats=stats,
-                statement_ids=ids,
+                stats=RepnessStats(
+                    **{f: getattr(stats, f)[:, columns] for f in RepnessStats.__dataclass_fields__}
+                ),
+                statement_ids=[ids[j] for j in columns],
                 group_index=i,
                 z=SIGNIFICANT_Z,
                 limit=APART_LIMIT,

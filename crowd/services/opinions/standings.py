@@ -32,14 +32,13 @@ def table(
     ids = list(result.state.statement_ids) or sorted({int(s) for _, s, _ in votes})
     counts = counts_from_votes(votes=votes, group_of=result.group_of(), statement_ids=ids)
     index = {s: j for j, s in enumerate(ids)}
-    agree, disagree, seen = (np.zeros(len(ids), dtype=int) for _ in range(3))
-    for _, statement, vote in votes:
-        j = index.get(statement)
-        if j is None:
-            continue
-        seen[j] += 1
-        agree[j] += vote > 0
-        disagree[j] += vote < 0
+    cols = np.fromiter((index.get(s, -1) for _, s, _ in votes), dtype=np.intp, count=len(votes))
+    values = np.fromiter((v for _, _, v in votes), dtype=np.int8, count=len(votes))
+    known = cols >= 0
+    cols, values = cols[known], values[known]
+    seen = np.bincount(cols, minlength=len(ids))
+    agree = np.bincount(cols, weights=values > 0, minlength=len(ids)).astype(int)
+    disagree = np.bincount(cols, weights=values < 0, minlength=len(ids)).astype(int)
     center = (agree - disagree) / np.maximum(seen, 1)
     extremity = (
         statement_extremity(components=result.state.components, center=center)
