@@ -19,6 +19,7 @@ from crowd.overload import LoadShedMiddleware
 from crowd.page_cache import PageCache
 from crowd.proxies import TrustedProxyMiddleware
 from crowd.security import PUBLIC, CSRFMiddleware, SecurityHeadersMiddleware, guard, make_limiter
+from crowd.services.people import sso as sso_service
 from crowd.settings import Settings
 from crowd.templating import STATIC, make_templates
 from crowd.user_cache import UserCache
@@ -34,6 +35,7 @@ from crowd.web import (
     moderation,
     polis_import,
     privacy,
+    sso,
     voting,
     workshop,
 )
@@ -74,6 +76,8 @@ ROUTES = [
     Route("/auth/sign-in", auth.sign_in_form, methods=GET),
     Route("/auth/sign-in", auth.request_link, methods=POST),
     Route("/auth/verify", auth.verify, methods=GET),
+    Route("/auth/sso/{name}", sso.start, methods=GET),
+    Route("/auth/sso/{name}/callback", sso.callback, methods=GET),
     Route("/auth/sign-out", auth.sign_out_now, methods=POST),
     Route("/auth/sign-out-everywhere", auth.sign_out_everywhere, methods=POST),
     Route("/profile", auth.profile_form, methods=GET),
@@ -294,6 +298,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     app.state.templates = make_templates(auto_reload=settings.environment == "development")
     app.state.limiter = make_limiter(settings)
     app.state.users = UserCache()
+    providers = sso_service.providers_from(settings.oidc_providers)
+    app.state.sso_providers = {p.name: p for p in providers}
+    app.state.oauth = sso.make_oauth(providers)
     app.state.pages = PageCache()  # what every visitor of a workshop sees alike (crowd/page_cache.py)
     return app
 

@@ -63,6 +63,8 @@ class Settings:
     # Read API: origins allowed to call it from a browser (CORS); none by default. And its rate limit.
     api_cors_origins: tuple[str, ...] = field(default_factory=tuple)
     rate_limit_api: str = "600/minute"
+    # Staff single sign-on: a JSON list of OpenID Connect providers (crowd/services/people/sso.py).
+    oidc_providers: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:

@@ -11,7 +11,7 @@ DEV=0
 SUDO=""
 [ "$(id -u)" = "0" ] || SUDO="sudo"
 packages=(python3-venv)
-[ "$DEV" = 1 ] && packages+=(chromium chromium-driver poppler-utils postgresql redis-server)
+[ "$DEV" = 1 ] && packages+=(chromium chromium-driver poppler-utils postgresql redis-server nodejs)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -33,3 +33,10 @@ fi
 extra=""
 [ "$DEV" = 1 ] && extra="[dev]"
 .venv/bin/python -m pip install -q -c constraints.txt -e ".${extra}"
+# The single sign-on tests run a real OpenID Connect provider (npm's oidc-provider) on node.
+if [ "$DEV" = 1 ] && ! command -v npm >/dev/null && command -v apt-get >/dev/null; then
+  $SUDO apt-get install -y -qq npm >/dev/null  # Debian packs npm apart from nodejs (NodeSource does not)
+fi
+if [ "$DEV" = 1 ] && [ ! -d tests/oidc/node_modules/oidc-provider ]; then
+  (cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error)
+fi
