@@ -80,7 +80,7 @@ def _draft(members: list[Theme], pool: SentencePool) -> Foundation:
         chosen = [
             i
             for i in range(len(rows))
-            if pool.sentences[rows[i]].ask in kinds and pool.sentences[rows[i]].text not in used
+            if pool.sentences[rows[i]].ask in kinds and pool.sentences[rows[i]].text.casefold() not in used
         ]
         if not chosen:
             return []
@@ -97,7 +97,7 @@ def _draft(members: list[Theme], pool: SentencePool) -> Foundation:
             if len(picked) == count:
                 break
         for i in picked:
-            used.add(pool.sentences[rows[i]].text)
+            used.add(pool.sentences[rows[i]].text.casefold())
         return picked
 
     statement = _statement(best({Ask.WE, Ask.SHOULD, Ask.THERE, Ask.NEED, Ask.DO}, 2), rows, pool)

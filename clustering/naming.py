@@ -27,6 +27,7 @@ import numpy as np
 from clustering.embed import Embedder
 from clustering.sentences import (
     ARTICLES,
+    DO_VERBS,
     JOINERS,
     STOP,
     Sentence,
@@ -44,12 +45,38 @@ from clustering.sentences import (
 )
 
 SHORT_SHARE = 0.6  # a theme this much made of short replies has no topic to name
-SHORTLIST = 30  # phrases of 2+ words embedded per theme
+SHORTLIST = 24  # phrases of 2+ words embedded per theme
 SINGLES = 8  # single words, a last resort
 OPTIONS = 3
 DIVERSITY = 0.5
 RELEVANCE = 0.65  # weight of closeness to the theme's centre against how many people use the phrase
-CENTRAL = 20  # members per theme whose sentences are drafted from
+CENTRAL = 12  # members per theme whose sentences are drafted from
+OBJECTS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "them",
+        "it",
+        "him",
+        "her",
+        "us",
+        "me",
+        "you",
+        "people",
+        "their",
+        "our",
+        "my",
+        "your",
+        "this",
+        "that",
+        "these",
+        "those",
+        "every",
+        "each",
+        "all",
+    ]
+)
 
 
 @dataclass
@@ -101,6 +128,23 @@ class _PhraseIndex:
         self.docs: dict[tuple[str, ...], set[int]] = defaultdict(set)
         self.surface: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
         self.keys_of: list[set[tuple[str, ...]]] = []
+        # how often a word is followed by an object ("support them", "send it"): verb-like words do not
+        # end a name ("Data to support")
+        followed: Counter[str] = Counter()
+        seen: Counter[str] = Counter()
+        after_to: Counter[str] = Counter()
+        after_article: Counter[str] = Counter()
+        for text in texts:
+            tokens = [w.lower() for w in words(text)]
+            for before, here, after in zip(["", *tokens[:-1]], tokens, [*tokens[1:], ""], strict=True):
+                seen[here] += 1
+                followed[here] += after in OBJECTS
+                after_to[here] += before == "to"
+                after_article[here] += before in ("the", "a", "an")
+        self.verb_like = {w for w, n in seen.items() if n >= 3 and followed[w] / n > 0.25}
+        # words more often after "to" than after "the"/"a" are verbs there: "Data to support" is no name
+        self.infinitive = {w for w, n in after_to.items() if n >= 2 and n > after_article[w]}
+        self.after_article = after_article
         for i, text in enumerate(texts):
             keys = set()
             for span in phrases(text):
@@ -185,6 +229,14 @@ def _shortlist(
     for key, inside in inside_of.items():
         docs = index.docs[key]
         who = {people[d] for d in inside}
+        spelled = index.spelling(key).lower().split()
+        last = spelled[-1]
+        if last.endswith(("'s", "’s", "ly")) or (len(key) > 1 and last in index.verb_like):
+            continue
+        if len(spelled) > 1 and spelled[-2] == "to" and last in index.infinitive:
+            continue
+        if last.endswith("ing") and not index.after_article[last]:
+            continue  # "struggling", "asking": a name ends on a thing ("training", "housing" are fine)
         if (len(key) == 1 and len(who) < 2 and n_people >= 2) or not nameable(
             tuple(index.spelling(key).split())
         ):
@@ -203,6 +255,8 @@ def _shortlist(
         shape = 0.45 if length == 1 else 1.0 if length <= 4 else 0.8
         if len(who) < 2 <= n_people:  # one person's phrase: only when nobody shares a better one
             shape *= 0.35
+        if len(key) > 1 and (spelled[0] in index.verb_like or spelled[0] in DO_VERBS):
+            shape *= 0.7  # "Read with the person's permission" is a fragment more often than a heading
         scored.append((key, coverage * math.log1p(lift) * shape))
     scored.sort(key=lambda kv: (-kv[1], kv[0]))
     multi = [kv for kv in scored if len(kv[0]) >= 2][:SHORTLIST]
@@ -300,7 +354,7 @@ def _sentence_pool(
     rows: list[int] = []
     for theme, members in central.items():
         for r in members:
-            for raw in split_sentences(texts[r])[:4]:
+            for raw in split_sentences(texts[r])[:3]:
                 text = strip_opening(raw)
                 if not usable_sentence(text):
                     continue
@@ -317,11 +371,18 @@ def _sentence_pool(
                 rows.append(r)
     if not sentences:
         return SentencePool([], np.zeros((0, vectors.shape[1]), dtype=np.float32))
-    if embedder is not None:
-        found = _unit(np.asarray(embedder.embed([s.text for s in sentences]), dtype=np.float32))
-    else:
-        found = _unit(vectors[rows])
+    found = _unit(vectors[rows].astype(np.float32))
+    if embedder is not None:  # a sentence that is its whole contribution already has its vector
+        own = [
+            i for i, (s, r) in enumerate(zip(sentences, rows, strict=True)) if not _whole(s.text, texts[r])
+        ]
+        if own:
+            found[own] = _unit(np.asarray(embedder.embed([sentences[i].text for i in own]), dtype=np.float32))
     return SentencePool(sentences, found)
+
+
+def _whole(sentence: str, text: str) -> bool:
+    return len(words(sentence)) >= len(words(text)) - 2
 
 
 def _describe(pool: SentencePool, theme: int, centre: np.ndarray) -> tuple[str, list[list[str]]]:

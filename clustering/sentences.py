@@ -271,6 +271,7 @@ STOP = frozenset((set(ENGLISH_STOP_WORDS) - _CONTENT_FROM_SKLEARN) | VERBS | FIL
     "shouldn't", "im", "dont", "doesnt", "didnt", "cant", "wont", "isnt", "u", "ur", "etc", "also", "just",
     "really", "very", "quite", "still", "even", "ever", "much", "many", "more", "most", "less", "far",
     "near", "nearby", "instead", "ago", "able", "unable", "sure", "soon", "later", "away", "maybe", "oh",
+    "similar", "different", "whole", "certain", "properly", "actually", "directly", "simply", "already",
 }  # fmt: skip
 
 _WORD = re.compile(r"[^\W_](?:[\w'’&+-]*[^\W_])?|\+1|&")
@@ -280,8 +281,12 @@ _OPENERS = re.compile(
     r"simple really|my main point|key point for me|just to say|suggestion|idea|also|and|so|plus|but|sadly|"
     r"the thing is|on top of that|one thing missing|please don'?t forget this|having read the draft|hi all|"
     r"something i feel strongly about|really pleased to see this|good to see this in the draft|"
-    r"thank you for asking|to add to this|building on this|yes and|good point)\s*[,:.!-]?\s+)"
-    r"|(?:(?:as|speaking as) (?:a|an|someone) [\w' -]{2,40}?|from the [\w -]{2,20} side|\w+ here)\s*[,:.!-]\s+)+",
+    r"thank you for asking|to add to this|building on this|yes and|good point|agree with the above|"
+    r"totally agree with this|totally agree|couldn'?t agree more|100% agree|this is exactly my experience|"
+    r"devil'?s advocate here|not convinced, sorry|i'?m not sure about this|i see the point but|"
+    r"good idea in theory, but|i would disagree slightly)\s*[,:.!-]?\s+)"
+    r"|(?:(?:as|speaking as) (?:a|an|someone) [\w' -]{2,40}?|from the [\w -]{2,20} side|\w+ here|"
+    r"agree|so true|absolutely|yes|spot on|same here|well said|this|\+1|respectfully|hmm)\s*[,:.!-]\s+)+",
     re.I,
 )
 _AGREEMENT = re.compile(
@@ -602,9 +607,19 @@ def we_must(sentence: str) -> str | None:
     return f"We must {_lower_first(body)}."
 
 
+_SUGGESTION = re.compile(
+    r"^(?:my suggestion would be to|(?:i'?d|i would|we'?d) (?:like|love) to see (?:us )?|"
+    r"(?:it )?would be (?:great|good|nice) to|surely we can|idea:|suggestion:)\s+(?P<vp>.+)$",
+    re.I,
+)
+
+
 def as_written(sentence: str) -> str:
-    """A sentence as a person wrote it, opening dropped, capitalised, with a full stop."""
+    """A sentence as a person wrote it, opening dropped ("My suggestion would be to book ..." -> "Book
+    ..."), capitalised, with a full stop."""
     s = strip_opening(sentence).strip()
+    if m := _SUGGESTION.match(s):
+        s = m.group("vp")
     if s and s[-1] not in ".!?":
         s += "."
     return sentence_case(s)
