@@ -37,6 +37,7 @@ SORTS = {
     "new": "New since last run first",
     "consensus": "Consensus first",
     "division": "Most divisive first",
+    "important": "Most often marked important first",
     "label": "Name",
 }
 FILTERS = {
@@ -68,6 +69,7 @@ class BoardRow:
     groups: consensus.GroupShares = field(default_factory=consensus.GroupShares)
     foundations: int = 0
     secondary: int = 0  # shown contributions that also touch the theme (not counted in its size)
+    important: int = 0  # votes on its contributions marked "this is important to me"
 
     @property
     def share(self) -> float | None:
@@ -183,6 +185,7 @@ class _Aggregates:
     groups: dict[int, consensus.GroupShares]
     foundations: dict[int, int]
     secondary: dict[int, int] = field(default_factory=dict)
+    important: dict[int, int] = field(default_factory=dict)
 
 
 _CACHE: dict[tuple[str, int], tuple[tuple, _Aggregates]] = {}
@@ -252,6 +255,19 @@ def _compute(session: Session, ids: list[int]) -> _Aggregates:
         .group_by(col(ThemeMember.theme_id))
     ):
         out.secondary[theme_id] = int(n)
+    for theme_id, n in session.exec(
+        select(ThemeMember.theme_id, func.count())
+        .join(Contribution, col(Contribution.id) == ThemeMember.contribution_id)
+        .join(Vote, col(Vote.contribution_id) == Contribution.id)
+        .where(
+            col(ThemeMember.theme_id).in_(ids),
+            ThemeMember.rank == MemberRank.PRIMARY,
+            shown_clause(),
+            col(Vote.important).is_(True),
+        )
+        .group_by(col(ThemeMember.theme_id))
+    ):
+        out.important[theme_id] = int(n)
     _breakdowns(session, ids, out)
     out.groups = consensus.by_theme(session, theme_ids=ids)
     for theme_id, n in session.exec(
@@ -272,6 +288,7 @@ def _fill(rows: dict[int, BoardRow], found: _Aggregates) -> None:
         row.groups = found.groups.get(theme_id) or consensus.GroupShares()
         row.foundations = found.foundations.get(theme_id, 0)
         row.secondary = found.secondary.get(theme_id, 0)
+        row.important = found.important.get(theme_id, 0)
 
 
 def board(session: Session, *, workshop_id: int, show: str = "", sort: str = "size", q: str = "") -> Board:
@@ -325,6 +342,7 @@ def _sort_key(sort: str):
         "new": lambda r: (not r.theme.is_new, r.theme.reviewed, -r.size),
         "consensus": consensus_rank,
         "division": lambda r: (r.groups.gap is None, -(r.groups.gap or 0.0), -r.size),
+        "important": lambda r: (-r.important, -r.size),
         "label": lambda r: r.theme.label.lower(),
     }
     return keys.get(sort, keys["size"])

@@ -17,6 +17,7 @@ from sqlalchemy import exists, update
 from sqlmodel import Session, col, func, select
 
 from crowd.models import Contribution, ContributionStatus, OpinionRunStatus, Section, Vote, VoteChoice
+from crowd.models._base import utcnow
 from crowd.services.errors import NotFound
 from crowd.services.opinions import runs, standings
 from crowd.services.workshop import votes
@@ -108,9 +109,13 @@ def vote_and_mark(
     tally = votes.cast_vote(
         session, participant_id=participant_id, contribution_id=contribution_id, choice=choice
     )
-    session.connection().execute(
+    session.connection().execute(  # updated_at moves too, so caches keyed on it (the board) notice
         update(Vote)
-        .where(col(Vote.participant_id) == participant_id, col(Vote.contribution_id) == contribution_id)
-        .values(important=important)
+        .where(
+            col(Vote.participant_id) == participant_id,
+            col(Vote.contribution_id) == contribution_id,
+            col(Vote.important).is_not(important),
+        )
+        .values(important=important, updated_at=utcnow())
     )
     return tally
