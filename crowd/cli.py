@@ -56,6 +56,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         from crowd.demo.journey import build_demo_journey
 
         print(build_demo_journey(database, base_url=settings.base_url))
+        from crowd.demo.integrations import build_demo_integrations
+
+        print(build_demo_integrations(database))
     return 0
 
 
