@@ -67,7 +67,12 @@ class Settings:
     oidc_providers: str = ""
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
+    def from_env(
+        cls, env: dict[str, str] | None = None, *, require_secret: bool = False, **overrides: object
+    ) -> Settings:
+        """Settings from the environment, checked. The secret is required where it is used: the app
+        (``create_app`` checks it) and sign-in links; commands that neither serve nor sign anything
+        (migrate, import, backup) run without SECRET_KEY. ``require_secret=True`` checks it here."""
         env = dict(os.environ if env is None else env)
         values: dict[str, object] = {}
         for name, f in cls.__dataclass_fields__.items():
@@ -77,14 +82,14 @@ class Settings:
             values[name] = _parse(name, raw, f.type)
         values.update(overrides)
         settings = cls(**values)  # type: ignore[arg-type]
-        settings.check()
+        settings.check(require_secret=require_secret)
         return settings
 
     def __post_init__(self) -> None:
         if self.environment == "development" and not self.secret_key:
             object.__setattr__(self, "secret_key", DEV_SECRET)
 
-    def check(self) -> None:
+    def check(self, *, require_secret: bool = True) -> None:
         """Refuse to start with a guessable key: only an explicit ENVIRONMENT=development may run on
         the built-in development secret; anything else needs its own SECRET_KEY of 32+ characters
         (an anonymised export in production also needs its own PSEUDONYM_KEY: see pseudonym_secret)."""
@@ -96,7 +101,7 @@ class Settings:
             parse_networks(self.trusted_proxies)
         except ValueError as error:
             raise SettingsError(str(error)) from error
-        if self.environment == "development":
+        if self.environment == "development" or not require_secret:
             return
         if not self.secret_key or self.secret_key == DEV_SECRET:
             raise SettingsError(

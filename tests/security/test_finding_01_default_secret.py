@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import select
 from starlette.testclient import TestClient
 
+from crowd import app as crowd_app
 from crowd.app import create_app
 from crowd.models import Access, Participant
 from crowd.services.errors import DomainError
@@ -25,14 +26,21 @@ def forged_cookie(secret: str, participant_id: int, epoch: int) -> str:
 
 
 @pytest.mark.parametrize("environment", [None, "test", "production", "staging"])
-def test_finding_01_no_default_secret_outside_explicit_development(environment):
+def test_finding_01_no_default_secret_outside_explicit_development(environment, monkeypatch, tmp_path):
     env = {} if environment is None else {"ENVIRONMENT": environment}
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("ENVIRONMENT", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError, match="ENVIRONMENT|SECRET_KEY"):
-        Settings.from_env(env)
+        Settings.from_env(env, require_secret=True)
+    with pytest.raises(SettingsError, match="ENVIRONMENT|SECRET_KEY"):
+        crowd_app.from_env()  # what uvicorn runs: the server refuses to start
     with pytest.raises(SettingsError):
-        Settings.from_env({**env, "SECRET_KEY": DEV_SECRET})
+        Settings.from_env({**env, "SECRET_KEY": DEV_SECRET}).check()
     with pytest.raises(SettingsError):
-        Settings.from_env({**env, "SECRET_KEY": "short"})
+        Settings.from_env({**env, "SECRET_KEY": "short"}).check()
 
 
 def test_finding_01_development_must_be_chosen_to_use_the_built_in_secret():

@@ -16,6 +16,7 @@ import hmac
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from enum import Enum
 
 from sqlalchemy import case, func, true, union
 from sqlmodel import Session, col, select
@@ -164,7 +165,7 @@ def pseudonym_secret(settings: Settings) -> str:
     the session key neither reveals nor changes them; outside production, derived from SECRET_KEY."""
     if settings.pseudonym_key:
         return settings.pseudonym_key
-    if settings.environment == "production":
+    if settings.environment == "production" or not settings.secret_key:
         raise DomainError(
             "Anonymised exports need their own key: ask whoever runs crowd to set PSEUDONYM_KEY "
             "(a long random value, not SECRET_KEY) and restart it."
@@ -173,7 +174,7 @@ def pseudonym_secret(settings: Settings) -> str:
 
 
 def _plain(value: object) -> object:
-    return value.value if hasattr(value, "value") and isinstance(value, str) else value
+    return value.value if isinstance(value, Enum) else value
 
 
 def _iso(value: datetime | None) -> str | None:

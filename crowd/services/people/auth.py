@@ -15,7 +15,7 @@ from crowd.models import Access, LoginToken, Participant
 from crowd.models._base import utcnow
 from crowd.services.errors import DomainError
 from crowd.services.mail import send_mail
-from crowd.settings import Settings
+from crowd.settings import Settings, SettingsError
 
 EMAIL_SHAPE = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']+\.[^@\s<>\"']{2,}$")
 SALT = "crowd-magic-link"
@@ -41,6 +41,8 @@ def safe_next(url: str | None) -> str:
 
 
 def _serializer(settings: Settings) -> URLSafeTimedSerializer:
+    if not settings.secret_key:
+        raise SettingsError("SECRET_KEY is not set: sign-in links cannot be signed.")
     return URLSafeTimedSerializer(settings.secret_key, salt=SALT)
 
 
