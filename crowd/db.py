@@ -134,7 +134,7 @@ class Database:
         On SQLite it runs on the event loop when no other writer holds the database (see the module
         notes); otherwise in a thread, queueing for the write lock as `write()` does.
         """
-        lock = _write_lock(self.url)
+        lock: Any = _write_lock(self.url)  # an RLock whenever nowait_engine is set (SQLite only)
         if self.nowait_engine is not None and lock.acquire(blocking=False):
             try:
                 session = Session(self.nowait_engine, expire_on_commit=False)

@@ -10,6 +10,7 @@ import io
 import logging
 import re
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import date
 from functools import cache
 
@@ -48,7 +49,7 @@ def _svg(figure: Figure, *, prefix: str) -> str:
     return svg.replace('xlink:href="#', f'xlink:href="#{prefix}-').replace('href="#', f'href="#{prefix}-')
 
 
-def _style() -> rc_context:
+def _style() -> AbstractContextManager[object]:
     _register_fonts()
     return rc_context(
         {

@@ -53,17 +53,17 @@ def _distinct_count(points: np.ndarray) -> int:
 
 def _add_most_distal(points: np.ndarray, centres: np.ndarray, target: int) -> np.ndarray:
     """Grow a set of centres to `target` by repeatedly adding the point farthest from all of them."""
-    centres = list(centres)
-    if not centres:
-        centres.append(points[0])
-    nearest = np.min(np.linalg.norm(points[:, None, :] - np.asarray(centres)[None], axis=2), axis=1)
-    while len(centres) < target:
+    grown = list(centres)
+    if not grown:
+        grown.append(points[0])
+    nearest = np.min(np.linalg.norm(points[:, None, :] - np.asarray(grown)[None], axis=2), axis=1)
+    while len(grown) < target:
         far = int(np.argmax(nearest))
         if nearest[far] <= 0:
             break
-        centres.append(points[far])
+        grown.append(points[far])
         nearest = np.minimum(nearest, np.linalg.norm(points - points[far], axis=1))
-    return np.asarray(centres)
+    return np.asarray(grown)
 
 
 def _recentred(

@@ -14,6 +14,8 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet
 # the import contracts in pyproject.toml (web -> services -> models; the pure packages import no crowd)
 .venv/bin/lint-imports
+# the type check ([tool.mypy] in pyproject.toml: crowd, clustering, opinions, exports)
+.venv/bin/mypy
 set +e
 # two workers (this machine has 2 cores); each test file runs whole on one worker
 .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@"

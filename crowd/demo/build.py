@@ -222,9 +222,9 @@ def _people(session: Session, rng: random.Random, *, count: int, horizon: float,
         if spec.email in taken:
             spec.email = spec.email.replace("@", ".demo@")
     orgs: dict[str, Organisation] = {}
-    for spec in [*org_specs, people.STAFF_ORGANISATION]:
-        orgs[spec.name] = participants.find_or_create_organisation(
-            session, name=spec.name, kind=spec.kind, borough=spec.borough
+    for org in [*org_specs, people.STAFF_ORGANISATION]:
+        orgs[org.name] = participants.find_or_create_organisation(
+            session, name=org.name, kind=org.kind, borough=org.borough
         )
     step, total = "Participants", count + len(people.STAFF_ACCOUNTS)
     for account in people.STAFF_ACCOUNTS:

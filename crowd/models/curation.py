@@ -54,10 +54,7 @@ class CurationAction(SQLModel, table=True):
 
 
 # the board and the theme pages group members and votes per theme: composite indexes keep those joins fast
-Index("ix_theme_member_theme_rank", ThemeMember.__table__.c.theme_id, ThemeMember.__table__.c.rank)
-Index(
-    "ix_vote_contribution_choice",
-    Vote.__table__.c.contribution_id,
-    Vote.__table__.c.choice,
-    Vote.__table__.c.participant_id,
-)
+# (SQLModel sets __table__ on table classes when they are defined; its types do not declare it)
+THEME_MEMBERS, VOTES = ThemeMember.__table__, Vote.__table__  # type: ignore[attr-defined]
+Index("ix_theme_member_theme_rank", THEME_MEMBERS.c.theme_id, THEME_MEMBERS.c.rank)
+Index("ix_vote_contribution_choice", VOTES.c.contribution_id, VOTES.c.choice, VOTES.c.participant_id)
