@@ -73,6 +73,7 @@ ROUTES = [
     Route("/", workshop.home, methods=GET, name="home"),
     Route("/healthz", healthz, methods=GET),
     Route("/privacy", privacy.notice, methods=GET),
+    Route("/accessibility", participation_web.accessibility, methods=GET),
     Route("/auth/sign-in", auth.sign_in_form, methods=GET),
     Route("/auth/sign-in", auth.request_link, methods=POST),
     Route("/auth/verify", auth.verify, methods=GET),

@@ -56,6 +56,7 @@ class Settings:
     data_dir: str = "."
     version_mail_batch: int = 50  # "a new version is out" mails the worker sends per step
     version_mail_per_minute: int = 60  # and at most this many in any minute
+    accessibility_contact: str = ""  # email for other formats and accessibility problems (MAIL_FROM if empty)
     # Counts of fewer people than this are never shown: exports, the report, vote segments, opinion map.
     small_cell_threshold: int = 5
     # Opinion map: a statement is agreed by (or splits) the groups only with this many votes in each group.

@@ -66,3 +66,11 @@ def switch_easy_read(request: Request) -> Response:
     """One link switches Easy Read on or off; the choice is remembered in the visitor's session."""
     request.session["easy_read"] = request.query_params.get("on") == "yes"
     return RedirectResponse(_safe_next(request.query_params.get("next", "/")), status_code=303)
+
+
+@guard(PUBLIC)
+def accessibility(request: Request) -> Response:
+    """The accessibility statement, in the GOV.UK model form."""
+    settings = request.app.state.settings
+    context = {"base_url": settings.base_url, "contact": settings.accessibility_contact or settings.mail_from}
+    return render(request, "accessibility.html", context)
