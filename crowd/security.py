@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, quote
 
 from limits import parse as parse_limit
 from slowapi import Limiter
+from sqlalchemy import bindparam, select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -28,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from crowd import limits_memory  # noqa: F401 - registers the crowd-memory:// rate-limit storage
 from crowd.models import Access, Participant
 from crowd.overload import check_waited
+from crowd.user_cache import COLUMNS
 
 PUBLIC = None
 CSRF_FIELD = "csrf_token"
@@ -63,7 +65,10 @@ def _load_user(request: Request) -> Participant | None:
     pid = request.session.get("pid")
     if not pid:
         return None
-    user = request.app.state.users.get(pid, functools.partial(_read_user, request.app.state.db))
+    db = request.app.state.db
+    user = request.app.state.users.get(
+        pid, functools.partial(_read_user, db), functools.partial(_read_row, db)
+    )
     if (
         user is None
         or user.erased_at is not None
@@ -97,6 +102,16 @@ def _session_alive(request: Request, user: Participant) -> bool:
 def _read_user(db, participant_id: int) -> Participant | None:
     with db.read() as session:
         return session.get(Participant, participant_id)
+
+
+def _read_row(db, participant_id: int) -> tuple | None:
+    """Every column of the participant's row, with one plain query (see crowd/user_cache.py)."""
+    with db.engine.connect() as connection:
+        found = connection.execute(_PARTICIPANT_ROW, {"pid": participant_id}).first()
+    return tuple(found) if found is not None else None
+
+
+_PARTICIPANT_ROW = select(*COLUMNS).where(COLUMNS[0].table.c.id == bindparam("pid"))
 
 
 def sign_in(request: Request, participant: Participant) -> None:
