@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 
 from crowd.models import Access
 from crowd.security import form_of, guard
-from crowd.services.declaration import easy_read
+from crowd.services.declaration import easy_read, versions
 from crowd.services.errors import NotFound, ValidationFailed
 from crowd.templating import flash, render
 
@@ -17,7 +17,7 @@ BLANK_ROWS = 3
 @guard(Access.LEAD)
 def overview(request: Request) -> Response:
     with request.app.state.db.read() as session:
-        context = easy_read.overview(session)
+        context = easy_read.overview(session, draft=versions.current_draft(session))
     return render(request, "easy_read/overview.html", context)
 
 

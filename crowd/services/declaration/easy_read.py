@@ -160,16 +160,14 @@ def for_export(declaration: dict) -> dict:
     }
 
 
-def overview(session: Session) -> dict:
+def overview(session: Session, *, draft: DeclarationVersion | None) -> dict:
     """Every part that can have an Easy Read text, with whether it has one: workshop sections, the
-    current draft's preamble, and the foundations."""
+    current draft's preamble (``draft``, from versions.current_draft), and the foundations."""
     from crowd.models import Workshop
-    from crowd.services.declaration.versions import current_draft
 
     workshops = list(session.exec(select(Workshop).order_by(col(Workshop.id))))
     sections = list(session.exec(select(Section).order_by(Section.workshop_id, Section.position, Section.id)))
     foundations = list(session.exec(select(Foundation).order_by(Foundation.position, Foundation.id)))
-    draft = current_draft(session)
     done = {(row.target_type, row.target_id) for row in session.exec(select(EasyRead))}
     return {
         "workshops": [(w, [s for s in sections if s.workshop_id == w.id]) for w in workshops],
