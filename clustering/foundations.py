@@ -1,4 +1,4 @@
-"""Candidate foundations: themes grouped (agglomerative, cosine, on centroids) into 3-7 drafts, each drafted
+"""Candidate foundations: themes grouped (agglomerative, Ward on unit centroids) into 3-7 drafts, each drafted
 from its members' own sentences, every sentence citing the contributions it came from.
 
 - title: the name of the theme closest to the group's centre (weighted by size);
@@ -39,8 +39,11 @@ def _groups(themes: list[Theme], k: int) -> np.ndarray:
         return np.arange(len(themes))
     from sklearn.cluster import AgglomerativeClustering
 
-    grouping = AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average")
-    return grouping.fit_predict(np.stack([t.centroid for t in themes]))
+    # Ward linkage on unit centroids (Euclidean there is a monotone function of cosine) keeps the groups of
+    # comparable size; average linkage left one group holding most themes
+    centres = np.stack([t.centroid for t in themes])
+    centres = centres / np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
+    return AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(centres)
 
 
 def candidate_foundations(

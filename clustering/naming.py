@@ -51,6 +51,45 @@ OPTIONS = 3
 DIVERSITY = 0.5
 RELEVANCE = 0.65  # weight of closeness to the theme's centre against how many people use the phrase
 CENTRAL = 12  # members per theme whose sentences are drafted from
+# verbs a name never ends on, whatever the corpus says ("Records stay", "Telephone interpreting drops")
+NOT_LAST = frozenset(
+    [
+        "stay",
+        "stays",
+        "send",
+        "sends",
+        "read",
+        "reads",
+        "act",
+        "acts",
+        "live",
+        "lives",
+        "talk",
+        "talks",
+        "listen",
+        "listens",
+        "follow",
+        "follows",
+        "fall",
+        "falls",
+        "drop",
+        "drops",
+        "join",
+        "joins",
+        "reach",
+        "reaches",
+        "cover",
+        "covers",
+        "agree",
+        "agrees",
+        "share",
+        "shares",
+        "ask",
+        "asks",
+        "work",
+        "works",
+    ]
+)
 OBJECTS = frozenset(
     [
         "the",
@@ -184,7 +223,7 @@ def name_themes(
     for theme in centroids:
         rows = np.flatnonzero(labels == theme)
         shorts[theme] = sum(1 for r in rows if is_short_reply(texts[r]))
-        shortlists[theme] = _shortlist(index, rows, people)
+        shortlists[theme] = _shortlist(index, rows, people, keywords.get(theme, []))
     phrase_keys = sorted({k for items in shortlists.values() for k, _ in items})
     phrase_vectors = _phrase_vectors(phrase_keys, index, vectors, embedder)
     row_of = {k: i for i, k in enumerate(phrase_keys)}
@@ -216,8 +255,9 @@ def name_themes(
 
 
 def _shortlist(
-    index: _PhraseIndex, rows: np.ndarray, people: list[str]
+    index: _PhraseIndex, rows: np.ndarray, people: list[str], keywords: Sequence[str] = ()
 ) -> list[tuple[tuple[str, ...], float]]:
+    top = {stem(w) for k in keywords[:3] for w in k.split()}
     members = set(rows.tolist())
     theme_people = {people[r] for r in rows}
     n_people = max(len(theme_people), 1)
@@ -231,7 +271,9 @@ def _shortlist(
         who = {people[d] for d in inside}
         spelled = index.spelling(key).lower().split()
         last = spelled[-1]
-        if last.endswith(("'s", "’s", "ly")) or (len(key) > 1 and last in index.verb_like):
+        if last.endswith(("'s", "’s", "ly")) or (
+            len(key) > 1 and (last in index.verb_like or last in NOT_LAST)
+        ):
             continue
         if len(spelled) > 1 and spelled[-2] == "to" and last in index.infinitive:
             continue
@@ -256,7 +298,9 @@ def _shortlist(
         if len(who) < 2 <= n_people:  # one person's phrase: only when nobody shares a better one
             shape *= 0.35
         if len(key) > 1 and (spelled[0] in index.verb_like or spelled[0] in DO_VERBS):
-            shape *= 0.7  # "Read with the person's permission" is a fragment more often than a heading
+            shape *= 0.5  # "Read with the person's permission" is a fragment more often than a heading
+        if top and any(w in top for w in key):
+            shape *= 1.3  # holds one of the theme's most particular words (c-TF-IDF)
         scored.append((key, coverage * math.log1p(lift) * shape))
     scored.sort(key=lambda kv: (-kv[1], kv[0]))
     multi = [kv for kv in scored if len(kv[0]) >= 2][:SHORTLIST]
