@@ -59,6 +59,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         from crowd.demo.integrations import build_demo_integrations
 
         print(build_demo_integrations(database))
+        from crowd.demo.participation import build_demo_participation
+
+        print(build_demo_participation(database, seed=args.seed))
     return 0
 
 
