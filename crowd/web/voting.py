@@ -64,8 +64,9 @@ def vote_one(request: Request) -> Response:
     except DomainError as error:  # a bad choice, a closed workshop, an idea hidden meanwhile: say so
         with db.read() as session:
             context = _context(request, session, workshop, error=error.message)
-        template = "partials/next_idea.html" if is_htmx(request) else "workshop/one_at_a_time.html"
-        return render(request, template, context, status_code=error.status_code)
+        if is_htmx(request):  # htmx swaps only 2xx answers: the card itself carries the message
+            return render(request, "partials/next_idea.html", context)
+        return render(request, "workshop/one_at_a_time.html", context, status_code=error.status_code)
     done = f"Your vote is recorded: you {CHOICE_WORDS[choice.value]}{' and marked it important' if important else ''}."
     if is_htmx(request):
         with db.read() as session:

@@ -129,3 +129,28 @@ def test_voting_one_at_a_time_with_javascript_swaps_the_card(browser: Browser, l
     recorded = votes_of(live_server, voter)
     assert len(recorded) == 3 and [v.important for v in recorded].count(True) == 1
     context.close()
+
+
+def test_the_all_statements_page_reads_on_a_phone_and_passes_axe(page: Page, live_server, seed_workshop):
+    from crowd.services.opinions import runs as opinions
+    from tests.opinions_app.camps import build_camps
+
+    workshop, sections = seed_workshop("All statements in the browser")
+    database = live_server.db
+    build_camps(database, workshop, sections[0].id, email_prefix="all-")
+    run = opinions.start_run(database, workshop_id=workshop.id, actor_id=None)
+    database.dispose()
+    assert run.status == "ok", run.message
+
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/w/{workshop.slug}/opinions")
+    page.get_by_role("link", name=re.compile(r"All 11 statements, ranked")).click()
+    expect(page.get_by_role("heading", name="All statements, ranked")).to_be_visible()
+    assert page.locator("#opinion-statements li").count() == 11
+    expect(page.locator("#opinion-statements")).to_contain_text("Agreed by every group")
+    page.get_by_label("Order").select_option("division")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#opinion-statements li").first).to_contain_text("Splits the groups")
+    fits_the_screen(page)
+    check_accessibility(page)
+    screenshot(page, "opinion-statements-360")

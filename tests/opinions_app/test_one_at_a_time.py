@@ -131,3 +131,48 @@ def test_moderators_and_leads_can_vote_one_at_a_time_too(db, person):
     workshop, (cid,) = ideas_with_votes(db, [0])
     lead = person("lead@example.org", access=Access.LEAD)
     assert offered_id(lead.client.get(f"/w/{workshop.slug}/one-at-a-time").text) == cid
+
+
+def test_a_closed_workshop_says_so_and_takes_no_vote(db, person):
+    from crowd.models import Workshop, WorkshopStatus
+
+    workshop, (cid,) = ideas_with_votes(db, [0])
+    voter = person("ann@example.org")
+    url = f"/w/{workshop.slug}/one-at-a-time"
+    csrf = voter.csrf(url)
+    with db.write() as session:
+        session.get(Workshop, workshop.id).status = WorkshopStatus.CLOSED
+
+    page = voter.client.get(url).text
+    refused = voter.client.post(
+        url, data={"csrf_token": csrf, "contribution_id": str(cid), "choice": "agree"}
+    )
+
+    assert "This workshop is not open for voting any more." in page and offered_id(page) is None
+    assert refused.status_code == 400 and "This workshop has closed" in refused.text
+    with db.read() as session:
+        assert session.exec(select(Vote)).all() == []
+
+
+def test_an_idea_hidden_while_on_screen_is_refused_and_the_next_one_offered(db, person):
+    from crowd.services.workshop import moderation
+
+    workshop, (first, second) = ideas_with_votes(db, [0, 0])
+    moderator = add_participant(db, "mod@example.org", role=CareRole.STAFF, borough="Camden")
+    voter = person("ann@example.org")
+    with db.write() as session:
+        moderation.hide(session, contribution_id=first, actor_id=moderator, reason="Off topic")
+
+    refused = voter.post(
+        f"/w/{workshop.slug}/one-at-a-time",
+        {"contribution_id": str(first), "choice": "agree"},
+        headers={"HX-Request": "true"},
+    )
+
+    # htmx swaps only 2xx answers, so the refusal comes as the card, saying why, with the next idea
+    assert refused.status_code == 200 and "not available for voting" in refused.text
+    assert refused.text.lstrip().startswith('<div id="next-idea"') and offered_id(refused.text) == second
+    plain = voter.post(
+        f"/w/{workshop.slug}/one-at-a-time", {"contribution_id": str(first), "choice": "agree"}
+    )
+    assert plain.status_code == 404 and "not available for voting" in plain.text
