@@ -44,6 +44,10 @@ class Settings:
     rate_limit_signin: str = "10/minute"
     rate_limit_writes: str = "120/minute"
     rate_limits_enabled: bool = True
+    # Anonymous answers per live event and address, and per declaration version and address (however many
+    # cookies an address uses). A venue on one Wi-Fi address needs room: raise it for a big event.
+    rate_limit_live: str = "300/hour"
+    rate_limit_support: str = "20/day"
     # Load shedding (crowd/overload.py): requests in progress per process before a 503, and the longest
     # a request may wait for a thread or the write lock before it is refused (0: no limit).
     overload_max_requests: int = 400

@@ -63,6 +63,8 @@ def edit(request: Request) -> Response:
         context = {"contribution": contribution, "text": text, "error": error.message}
         return render(request, "activity/edit.html", context, status_code=400)
     flash(request, "Your changes are saved.")
+    if posted.contribution.status == "hidden":
+        flash(request, "A moderator had checked the earlier words: the new ones show once they have looked.")
     if posted.masking.kinds:
         flash(request, posted.masking.message, "warning")
     return RedirectResponse("/me", status_code=303)

@@ -17,6 +17,7 @@ from crowd.services.declaration.outcomes import format_value
 from crowd.services.declaration.snapshot import paragraphs
 from crowd.services.errors import DomainError, NotFound
 from crowd.templating import flash, is_htmx, render
+from crowd.web.limits import check_address_rate
 
 # Feedback and support answers from one visitor (IP or participant, and browser session) per minute.
 FEEDBACK_LIMIT = "6/minute"
@@ -147,6 +148,9 @@ def answer_support(request: Request) -> Response:
     number = request.path_params["number"]
     choice = feedback.parse_support(str(form_of(request).get("choice", "")))
     check_visitor_rate(request, SUPPORT_LIMIT, "support")
+    check_address_rate(
+        request, "support", f"support:{number}"
+    )  # per version and address, however many cookies
     user = request.state.user
     with request.app.state.db.write() as session:
         version = declarations.published_version(session, number)

@@ -25,6 +25,7 @@ from crowd.services.errors import DomainError, NotFound, ValidationFailed
 from crowd.services.streams import live
 from crowd.services.workshop import workshops
 from crowd.templating import flash, is_htmx, render
+from crowd.web.limits import check_address_rate
 from crowd.web.params import integer
 
 DEVICE_BURST = "20 per 10 second"
@@ -48,6 +49,10 @@ def per_device(endpoint: Callable[[Request], Response]) -> Callable[[Request], R
         request.state.user = None
         if not _burst.hit(parse_limit(DEVICE_BURST), "live", device_of(request)):
             raise RateLimited(DEVICE_BURST)
+        # and per event and address: fresh cookies do not make fresh people
+        check_address_rate(
+            request, "live", f"live:{live.normalise_code(request.path_params.get('code', ''))}"
+        )
         return endpoint(request)
 
     wrapper.access = PUBLIC  # type: ignore[attr-defined]

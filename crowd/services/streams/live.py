@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from crowd.models import (
     Contribution,
     ContributionKind,
+    ContributionStatus,
     LiveAnswer,
     LiveEvent,
     LiveQuestion,
@@ -23,12 +24,14 @@ from crowd.models import (
     QuestionStatus,
     Stream,
     Workshop,
+    WorkshopStatus,
 )
 from crowd.models._base import utcnow
 from crowd.services import audit
 from crowd.services.errors import Conflict, DomainError, NotFound, ValidationFailed
 from crowd.services.masking import mask_personal_data
 from crowd.services.workshop.contributions import clean_text
+from crowd.services.workshop.workshops import effective_status
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I
 CODE_LENGTH = 6
@@ -200,6 +203,9 @@ def answer(session: Session, *, code: str, question_id: int, device: str, value:
         raise NotFound("That question is not part of this event.")
     if question.status != QuestionStatus.OPEN:
         raise Conflict("That question has closed. Look at the screen for the next one.")
+    workshop = session.get(Workshop, event.workshop_id)
+    if workshop is None or effective_status(workshop) != WorkshopStatus.OPEN:
+        raise Conflict("This event's workshop is closed: answers are no longer taken.")
     mine = session.exec(
         select(LiveAnswer).where(LiveAnswer.question_id == question.id, LiveAnswer.device == device)
     ).first()
@@ -248,7 +254,13 @@ def _as_note(
             text=answer.text or "",
             source_ref=f"{event.title}: {question.prompt}"[:300],
             source_date=utcnow(),
+            # anonymous words: a moderator looks before they join the workshop (see moderation.hold)
+            status=ContributionStatus.HIDDEN,
         )
+    elif note.moderated_at is not None and note.text != (answer.text or ""):
+        from crowd.services.workshop import moderation
+
+        moderation.hold(session, contribution=note, reason="live answer changed after moderation")
     note.text = answer.text or ""
     note.masked = masked
     note.updated_at = utcnow()

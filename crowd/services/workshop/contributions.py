@@ -182,6 +182,11 @@ def _own(session: Session, *, contribution_id: int, author_id: int) -> tuple[Con
 def edit_own(session: Session, *, contribution_id: int, author_id: int, text: str) -> Posted:
     contribution, _ = _own(session, contribution_id=contribution_id, author_id=author_id)
     masking = mask_personal_data(clean_text(text))
+    if contribution.moderated_at is not None and masking.text != contribution.text:
+        # a moderator cleared the words it had; new words go back through moderation
+        from crowd.services.workshop import moderation
+
+        moderation.hold(session, contribution=contribution, reason="edited after moderation")
     contribution.text = masking.text
     contribution.masked = ",".join(sorted(set(contribution.masked_kinds) | set(masking.kinds)))
     contribution.updated_at = utcnow()

@@ -30,7 +30,7 @@ def queue(session: Session, *, include_hidden: bool = False, limit: int = 100) -
     if include_hidden:
         where.append(col(Contribution.status) == ContributionStatus.HIDDEN)
     else:
-        where += [_needs_look(), col(Contribution.status) != ContributionStatus.HIDDEN]
+        where += [_needs_look(), _not_hidden_by_a_moderator()]
     rows = list(
         session.exec(
             select(Contribution)
@@ -50,16 +50,52 @@ def queue(session: Session, *, include_hidden: bool = False, limit: int = 100) -
 
 
 def _needs_look():
-    masked_unseen = (col(Contribution.masked) != "") & col(Contribution.moderated_at).is_(None)
-    return or_(col(Contribution.flag_count) > 0, masked_unseen)
+    unseen = col(Contribution.moderated_at).is_(None)
+    masked_unseen = (col(Contribution.masked) != "") & unseen
+    return or_(col(Contribution.flag_count) > 0, masked_unseen, _held())
+
+
+def _held():
+    """Held for moderation: hidden, but by no moderator (an edit after moderation, an anonymous note)."""
+    return (col(Contribution.status) == ContributionStatus.HIDDEN) & col(Contribution.moderated_at).is_(None)
+
+
+def _not_hidden_by_a_moderator():
+    return or_(
+        col(Contribution.status) != ContributionStatus.HIDDEN, col(Contribution.moderated_at).is_(None)
+    )
+
+
+def hold(session: Session, *, contribution: Contribution, reason: str) -> None:
+    """Take a contribution out of sight until a moderator looks at it: it is hidden (from lists, themes,
+    exports) and back in the queue; restoring it (or hiding it for good) is the moderator's decision."""
+    was_shown = contribution.status != ContributionStatus.HIDDEN
+    contribution.status = ContributionStatus.HIDDEN
+    contribution.moderated_at = None
+    session.add(contribution)
+    session.flush()
+    if was_shown and contribution.parent_id and contribution.withdrawn_at is None:
+        session.exec(  # type: ignore[call-overload]
+            update(Contribution)
+            .where(col(Contribution.id) == contribution.parent_id)
+            .values(comment_count=Contribution.comment_count - 1)
+        )
+    if was_shown:
+        from crowd.services.themes.curated import refresh_sizes
+
+        refresh_sizes(session, workshop_id=contribution.workshop_id)
+    audit.record(
+        session,
+        actor_id=None,
+        action="hold_for_moderation",
+        target_type="contribution",
+        target_id=contribution.id,
+        note=reason,
+    )
 
 
 def queue_size(session: Session) -> int:
-    where = [
-        _needs_look(),
-        col(Contribution.status) != ContributionStatus.HIDDEN,
-        col(Contribution.withdrawn_at).is_(None),
-    ]
+    where = [_needs_look(), _not_hidden_by_a_moderator(), col(Contribution.withdrawn_at).is_(None)]
     return session.exec(select(func.count()).select_from(Contribution).where(*where)).one()
 
 
@@ -81,7 +117,8 @@ def _set_status(
         raise NotFound("That contribution does not exist.")
     before = contribution.status
     hiding = status == ContributionStatus.HIDDEN
-    if (before == ContributionStatus.HIDDEN) == hiding:
+    held = before == ContributionStatus.HIDDEN and contribution.moderated_at is None  # hiding it confirms
+    if (before == ContributionStatus.HIDDEN) == hiding and not held:
         raise DomainError("It is already hidden." if hiding else "It is not hidden.")
     contribution.status = status
     contribution.flag_count = 0
@@ -91,7 +128,7 @@ def _set_status(
     from crowd.services.themes.curated import refresh_sizes  # hidden members drop out of theme sizes at once
 
     refresh_sizes(session, workshop_id=contribution.workshop_id)
-    if contribution.parent_id and contribution.withdrawn_at is None:
+    if contribution.parent_id and contribution.withdrawn_at is None and not (held and hiding):
         delta = -1 if hiding else 1
         session.exec(  # type: ignore[call-overload]
             update(Contribution)
