@@ -2,11 +2,11 @@ import io
 
 import pytest
 from docx import Document
-from exports_readback import A4_PT, flat, read_pdf
 from markdown_it import MarkdownIt
 
 from exports.document import render_document, write_document
 from exports.sample import sample_declaration
+from tests.exports.exports_readback import A4_PT, flat, read_pdf
 
 
 def test_board_reads_the_declaration_as_a_pdf_with_outcomes_and_evidence(declaration):

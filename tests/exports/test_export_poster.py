@@ -2,12 +2,12 @@ import io
 import struct
 
 import pytest
-from exports_readback import A3_PT, A4_PT, flat, read_pdf, word_boxes
 from PIL import Image
 
 from exports.errors import DraftRefusedError
 from exports.poster import THEMES, render_poster
 from exports.sample import sample_declaration
+from tests.exports.exports_readback import A3_PT, A4_PT, flat, read_pdf, word_boxes
 
 
 def png_size(png: bytes) -> tuple[int, int]:

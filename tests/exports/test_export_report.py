@@ -2,11 +2,11 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from exports_readback import A4_PT, flat, read_pdf
 
 from exports.london import LONDON_BOROUGHS, TILES
 from exports.report import render_report, write_report
 from exports.sample import sample_report
+from tests.exports.exports_readback import A4_PT, flat, read_pdf
 
 
 class _Collector(HTMLParser):

@@ -1,10 +1,9 @@
 """Names and quotes in the languages Londoners write in render with real glyphs, never boxes."""
 
-from exports_readback import flat, read_pdf
-
 from exports.document import render_document
 from exports.fonts import unsupported_characters
 from exports.poster import render_poster
+from tests.exports.exports_readback import flat, read_pdf
 
 POLISH = "Zażółć gęślą jaźń, Łódź"
 BENGALI = "আমরা যা চাই"

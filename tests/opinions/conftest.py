@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from opinion_fixtures import Planted, planted_votes
+
+from tests.opinions.opinion_fixtures import Planted, planted_votes
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from opinion_fixtures import Planted
 
 from opinions import NOT_ENOUGH, OpinionResult, VoteChoice, analyse_votes
+from tests.opinions.opinion_fixtures import Planted
 
 
 def _refused(result: OpinionResult) -> None:

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from opinion_fixtures import Planted
 
 from opinions.evaluate import main
 from opinions.polis_csv import CsvFormatError, read_polis_export
+from tests.opinions.opinion_fixtures import Planted
 
 WIDE_HEADER = ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from opinion_fixtures import Planted, planted_votes
 from sklearn.metrics import adjusted_rand_score
 
 from opinions import OpinionResult, analyse_votes, result_from_dict
+from tests.opinions.opinion_fixtures import Planted, planted_votes
 
 
 def _ari(result: OpinionResult, planted: Planted) -> float:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from opinion_fixtures import Planted, planted_votes
-
 from opinions import analyse_votes, result_from_dict
+from tests.opinions.opinion_fixtures import Planted, planted_votes
 
 
 def test_a_few_new_votes_keep_everyone_in_the_same_group(three_camps: Planted) -> None:
