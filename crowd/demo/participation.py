@@ -133,7 +133,7 @@ class Participation:
 
     def __str__(self) -> str:
         return (
-            f"  You said, we did: {self.themes} themes under the foundations (see /declaration#you-said)\n"
+            f"  You said, we did: {self.themes} themes, up to three under each foundation (see /declaration#you-said)\n"
             f"  Equality monitoring: {self.monitored} participants answered (see /manage/monitoring)\n"
             f"  {self.paper} paper and phone responses; Easy Read texts (switch with 'Easy Read' in the menu)\n"
             f"  Safeguarding case {self.case_id}: sign in as safeguarding@example.org (see /safeguarding)"
