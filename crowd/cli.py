@@ -306,12 +306,9 @@ def cmd_opinions_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_opinions_evaluate(args: argparse.Namespace, settings: Settings) -> int:
-    from opinions.evaluate import main as evaluate
+    from opinions.evaluate import run
 
-    argv = [args.file, "--seed", str(args.seed)]
-    if args.comments:
-        argv += ["--comments", args.comments]
-    return evaluate(argv)
+    return run(args)
 
 
 def cmd_import_polis(args: argparse.Namespace, settings: Settings) -> int:
@@ -522,15 +519,24 @@ def parser() -> argparse.ArgumentParser:
     opinions_run.add_argument("--workshop", metavar="SLUG", help="one workshop (default: every workshop)")
     opinions_run.set_defaults(run=cmd_opinions_run)
     opinions_evaluate = opinions_commands.add_parser(
-        "evaluate", help="compare our groups with Pol.is's on its export"
+        "evaluate", help="reproduce Pol.is's groups on its export and compare with its group-id"
     )
     opinions_evaluate.add_argument(
-        "file", metavar="FILE.csv", help="Pol.is votes.csv or participants-votes.csv"
+        "file", type=Path, help="a Pol.is export folder, or its participants-votes.csv or votes.csv"
     )
     opinions_evaluate.add_argument(
-        "--comments", metavar="comments.csv", help="leave moderated-out comments out"
+        "--comments", type=Path, help="Pol.is comments.csv: moderated-out (and is-meta) comments are zeroed"
     )
-    opinions_evaluate.add_argument("--seed", type=int, default=0)
+    opinions_evaluate.add_argument("--votes", type=Path, help="Pol.is votes.csv, for vote times")
+    opinions_evaluate.add_argument(
+        "--meta", default="", metavar="IDS", help="meta comment ids, comma-separated (older exports)"
+    )
+    opinions_evaluate.add_argument("--replay", action="store_true", help="replay votes.csv by timestamp")
+    opinions_evaluate.add_argument("--poll-seconds", type=float, default=1.0, help="replay batch (default 1)")
+    opinions_evaluate.add_argument(
+        "--restart-hours", type=float, default=24.0, help="silence taken as a worker restart (0: never)"
+    )
+    opinions_evaluate.add_argument("--seed", type=int, default=0, help="seed of the random PCA start")
     opinions_evaluate.set_defaults(run=cmd_opinions_evaluate)
     import_polis = commands.add_parser("import-polis", help="bring a Pol.is export in as a new workshop")
     import_polis.add_argument(

@@ -3,9 +3,11 @@
 - votes.csv (long): one row per vote; columns include voter-id, comment-id and vote (1 agree, -1 disagree,
   0 pass), usually also timestamp and datetime. A later vote by the same voter on the same comment wins
   (rows are ordered by timestamp when the column is there).
-- participants-votes.csv (wide): participant, group-id, n-comments, n-votes, n-agree, n-disagree, then
-  one column per comment id with cells 1 / -1 / 0 or empty (not seen). group-id is Pol.is's own group.
-- comments.csv (optional): comment-id and moderated (-1 = moderated out), to leave hidden comments out.
+- participants-votes.csv (wide): participant, [xid,] group-id, n-comments, n-votes, n-agree, n-disagree,
+  then one column per comment id with cells 1 / -1 / 0 or empty (not seen). group-id is Pol.is's own
+  group; exports since 2023 may carry an xid column (the owner's own participant id) after participant.
+- comments.csv (optional): comment-id and moderated (-1 = moderated out), and since 2023 is-meta, to
+  zero moderated-out and meta comments as Pol.is does.
 
 The format is detected from the header; a file that fits neither is refused, with line numbers.
 """
@@ -35,6 +37,33 @@ class PolisExport:
     votes: list[tuple[Id, Id, int]]
     polis_groups: dict[Id, int] = field(default_factory=dict)
     """Pol.is's group per participant, where the file carries group-id."""
+    times: list[float] | None = None
+    """votes.csv: each vote's timestamp (ms), parallel to `votes`; None where the file has no timestamps."""
+    comment_ids: tuple[Id, ...] = ()
+    """participants-votes.csv: the comment columns, in order."""
+    xids: dict[Id, str] = field(default_factory=dict)
+    """participants-votes.csv: the xid column, where there is one and the cell is filled."""
+    lines: tuple[int, ...] = ()
+    """votes.csv: the line each vote came from, parallel to `votes` (for messages)."""
+
+    @property
+    def has_times(self) -> bool:
+        return self.times is not None
+
+    def timed_votes(self) -> list[tuple[float, Id, Id, int]]:
+        """(timestamp, participant, comment, vote) rows; raises ValueError without timestamps."""
+        if self.times is None:
+            raise ValueError("the file has no timestamps")
+        return [(t, p, c, v) for t, (p, c, v) in zip(self.times, self.votes, strict=True)]
+
+
+@dataclass(frozen=True)
+class PolisComments:
+    ids: frozenset[Id]
+    moderated_out: frozenset[Id]
+    meta: frozenset[Id]
+    has_meta_column: bool
+    first_time: float | None = None
 
 
 def _id(text: str) -> Id:
@@ -94,7 +123,12 @@ def _read_long(path: Path, header: list[str], reader: Iterator[list[str]], error
             rows.append((stamp, line, (_id(voter), _id(comment), vote)))
     errors.raise_if_any()
     rows.sort(key=lambda r: (r[0], r[1]))
-    return PolisExport(format="votes", votes=[r[2] for r in rows])
+    return PolisExport(
+        format="votes",
+        votes=[r[2] for r in rows],
+        times=[r[0] for r in rows] if has_time else None,
+        lines=tuple(r[1] for r in rows),
+    )
 
 
 def _vote_time(text: str) -> float | None:
@@ -105,22 +139,37 @@ def _vote_time(text: str) -> float | None:
 
 
 def _read_wide(path: Path, header: list[str], reader: Iterator[list[str]], errors: _Errors) -> PolisExport:
-    first_comment = len(WIDE_COLUMNS)
-    if header[:first_comment] != list(WIDE_COLUMNS):
-        errors.add(1, f"the first columns must be {', '.join(WIDE_COLUMNS)}")
+    has_xid = len(header) > 1 and header[1] == "xid"
+    leading = ["participant", *(["xid"] if has_xid else []), *WIDE_COLUMNS[1:]]
+    first_comment = len(leading)
+    if header[:first_comment] != leading:
+        errors.add(
+            1,
+            f"the first columns must be {', '.join(WIDE_COLUMNS)} (with xid after participant, "
+            f"as exports since 2023 have it), not {', '.join(header[:first_comment])}",
+        )
         errors.raise_if_any()
-    comments = [_id(name) for name in header[first_comment:]]
-    if any(c == "" for c in comments):
-        errors.add(1, "every comment column needs a comment id")
+    names = header[first_comment:]
+    for position, name in enumerate(names, start=first_comment + 1):
+        if not name.strip().isdigit():
+            errors.add(
+                1, f"column {position} is {name!r}: after n-disagree every column must be a comment id"
+            )
+    comments = [_id(name) for name in names]
+    duplicates = sorted({c for c in comments if comments.count(c) > 1}, key=str)
+    if duplicates:
+        errors.add(1, f"comment column(s) {', '.join(map(str, duplicates))} appear more than once")
     errors.raise_if_any()
+    group_col = leading.index("group-id")
     votes: list[tuple[Id, Id, int]] = []
     groups: dict[Id, int] = {}
+    xids: dict[Id, str] = {}
     seen: set[Id] = set()
     for line, row in _rows(reader):
         if len(row) != len(header):
             errors.add(line, f"expected {len(header)} columns, found {len(row)}")
             continue
-        pid_text, group_text = row[0].strip(), row[1].strip()
+        pid_text, group_text = row[0].strip(), row[group_col].strip()
         if not pid_text:
             errors.add(line, "participant must not be empty")
             continue
@@ -129,6 +178,8 @@ def _read_wide(path: Path, header: list[str], reader: Iterator[list[str]], error
             errors.add(line, f"participant {pid_text} appears twice")
             continue
         seen.add(pid)
+        if has_xid and row[1].strip():
+            xids[pid] = row[1].strip()
         if group_text:
             if not group_text.lstrip("-").isdigit():
                 errors.add(line, f"group-id must be a whole number or empty, not {group_text!r}")
@@ -144,7 +195,13 @@ def _read_wide(path: Path, header: list[str], reader: Iterator[list[str]], error
             else:
                 votes.append((pid, comment, vote))
     errors.raise_if_any()
-    return PolisExport(format="participants-votes", votes=votes, polis_groups=groups)
+    return PolisExport(
+        format="participants-votes",
+        votes=votes,
+        polis_groups=groups,
+        comment_ids=tuple(comments),
+        xids=xids,
+    )
 
 
 def read_polis_export(path: Path | str) -> PolisExport:
@@ -172,6 +229,82 @@ def read_polis_export(path: Path | str) -> PolisExport:
             )
         errors.raise_if_any()
         return _read_long(path, header, reader, errors)
+
+
+def read_comments(path: Path | str) -> PolisComments:
+    """A Pol.is comments.csv: every comment id, the moderated-out ones (moderated = -1) and, where the
+    export has the is-meta column (since 2023), the meta ones."""
+    path = Path(path)
+    errors = _Errors(path)
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = [name.strip().lower() for name in next(reader, [])]
+        if not any(header):
+            errors.add(1, "the file is empty: expected a header row")
+            errors.raise_if_any()
+        missing = [c for c in ("comment-id", "moderated") if c not in header]
+        if missing:
+            errors.add(1, f"comments.csv header lacks {', '.join(missing)}")
+        errors.raise_if_any()
+        c_col, m_col = header.index("comment-id"), header.index("moderated")
+        meta_col = header.index("is-meta") if "is-meta" in header else None
+        t_col = header.index("timestamp") if "timestamp" in header else None
+        ids: set[Id] = set()
+        hidden: set[Id] = set()
+        meta: set[Id] = set()
+        first: float | None = None
+        for line, row in _rows(reader):
+            if len(row) != len(header):
+                errors.add(line, f"expected {len(header)} columns, found {len(row)}")
+                continue
+            text = row[c_col].strip()
+            if not text.isdigit():
+                errors.add(line, f"comment-id must be a whole number, not {text!r}")
+                continue
+            comment = _id(text)
+            if comment in ids:
+                errors.add(line, f"comment {comment} appears twice")
+            ids.add(comment)
+            moderated = row[m_col].strip()
+            if moderated not in ("-1", "0", "1"):
+                errors.add(line, f"moderated must be -1, 0 or 1, not {moderated!r}")
+            elif moderated == "-1":
+                hidden.add(comment)
+            if meta_col is not None:
+                flag = row[meta_col].strip().lower()
+                if flag in ("1", "true", "t", "yes"):
+                    meta.add(comment)
+                elif flag not in ("", "0", "false", "f", "no"):
+                    errors.add(line, f"is-meta must be true/false or 1/0, not {row[meta_col]!r}")
+            if t_col is not None:
+                stamp = _vote_time(row[t_col])
+                if stamp is not None:
+                    first = stamp if first is None else min(first, stamp)
+    errors.raise_if_any()
+    return PolisComments(
+        ids=frozenset(ids),
+        moderated_out=frozenset(hidden),
+        meta=frozenset(meta),
+        has_meta_column=meta_col is not None,
+        first_time=first,
+    )
+
+
+def check_comment_ids(export: PolisExport, comments: PolisComments, path: Path | str) -> None:
+    """Refuse an export whose votes or columns name comments that comments.csv does not have."""
+    errors = _Errors(Path(path))
+    if export.format == "participants-votes":
+        unknown = [c for c in export.comment_ids if c not in comments.ids]
+        if unknown:
+            shown = ", ".join(map(str, unknown[:MAX_REPORTED]))
+            errors.add(1, f"comment column(s) {shown} are not in comments.csv")
+    else:
+        for line, (_, comment, _) in zip(
+            export.lines or range(2, len(export.votes) + 2), export.votes, strict=True
+        ):
+            if comment not in comments.ids:
+                errors.add(line, f"comment-id {comment} is not in comments.csv")
+    errors.raise_if_any()
 
 
 def read_moderated_out(path: Path | str) -> set[Id]:

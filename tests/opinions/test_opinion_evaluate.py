@@ -58,16 +58,16 @@ def test_evaluate_reads_a_polis_votes_csv(tmp_path: Path, two_camps: Planted, ca
 
 
 def test_evaluate_compares_with_polis_groups_in_participants_votes_csv(
-    tmp_path: Path, three_camps: Planted, capsys
+    tmp_path: Path, two_camps: Planted, capsys
 ) -> None:
-    path = write_participants_votes_csv(tmp_path / "participants-votes.csv", three_camps, unplaced={0, 1, 2})
+    path = write_participants_votes_csv(tmp_path / "participants-votes.csv", two_camps, unplaced={0, 1, 2})
     assert main([str(path)]) == 0
     report = _last_json(capsys)
     assert report["format"] == "participants-votes"
-    assert report["participants"] == 120
-    assert report["groups"] == 3
-    assert report["polis_groups"] == 3
-    assert report["compared"] == 117  # only participants both place
+    assert report["participants"] == 60
+    assert report["groups"] == 2
+    assert report["polis_groups"] == 2
+    assert report["compared"] == 57  # only participants both place
     assert report["ari"] > 0.95
 
 
