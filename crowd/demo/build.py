@@ -31,6 +31,7 @@ from crowd.models import (
     Participant,
     PollChoice,
     Vote,
+    VoteChoice,
     Workshop,
     WorkshopStatus,
 )
@@ -418,6 +419,8 @@ def _vote(
     }
     rows: list[dict] = []
     step = "Votes"
+    # "important to me" marks draw from a stream of their own, so the votes stay exactly as they were
+    marks = random.Random(f"important:{len(events)}:{len(crowd.specs)}")
     for person, spec in enumerate(crowd.specs):
         wanted = min(len(events) - 1, int(rng.lognormvariate(math.log(55), 0.8)))
         chosen: dict[int, None] = {}
@@ -445,6 +448,8 @@ def _vote(
                     "participant_id": crowd.rows[person].id,
                     "contribution_id": event.contribution.id,
                     "choice": choice,
+                    # about one agree or disagree in eight is "important to me" (one-at-a-time view)
+                    "important": choice != VoteChoice.PASS and marks.random() < 0.125,
                     "created_at": at,
                     "updated_at": at,
                 }
