@@ -132,6 +132,7 @@ ROUTES = [
     Route("/safeguarding/{case_id:int}", safeguarding_web.case_page, methods=GET),
     Route("/safeguarding/{case_id:int}", safeguarding_web.record, methods=POST),
     Route("/safeguarding/{case_id:int}/hide", safeguarding_web.hide, methods=POST),
+    Route("/safeguarding/{case_id:int}/record.txt", safeguarding_web.record_text, methods=GET),
     Route("/admin/safeguarding", safeguarding_web.roles, methods=GET),
     Route("/admin/safeguarding", safeguarding_web.set_role, methods=POST),
     # streams

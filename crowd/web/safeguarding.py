@@ -115,7 +115,16 @@ def set_role(request: Request) -> Response:
     return RedirectResponse("/admin/safeguarding", status_code=303)
 
 
+@guard(Access.PARTICIPANT)
+def record_text(request: Request) -> Response:
+    case_id = request.path_params["case_id"]
+    with request.app.state.db.write() as session:  # the download is recorded in the case and the audit log
+        body = safeguarding.case_record_text(session, case_id=case_id, actor_id=request.state.user.id)
+    headers = {"Content-Disposition": f'attachment; filename="safeguarding-case-{case_id}.txt"'}
+    return Response(body, media_type="text/plain; charset=utf-8", headers=headers)
+
+
 # Beyond their Access level these need the safeguarding role (tests/participation/test_safeguarding.py
 # holds their role matrix; the generic access matrix reads this mark).
-for _endpoint in (queue, case_page, record, hide):
+for _endpoint in (queue, case_page, record, hide, record_text):
     _endpoint.also_needs = "safeguarding"  # type: ignore[attr-defined]

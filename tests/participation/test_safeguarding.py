@@ -87,6 +87,10 @@ def test_safeguarding_role_matrix(role, person, db, open_workshop):
         assert WORRYING.replace("'", "&#39;") in page.text and "Who looked and what was done" in page.text
     else:
         assert "WORRYING" not in page.text and "feel safe" not in page.text
+    exported = who.client.get(f"/safeguarding/{case_id}/record.txt")
+    assert exported.status_code == expected
+    if has_role:
+        assert "feel safe" in exported.text and "Checklist:" in exported.text
     record = who.post(f"/safeguarding/{case_id}", {"action": "Called the author", "checked": "read"})
     assert record.status_code == (200 if has_role else 403)
     # hiding from the ordinary moderation queue needs the safeguarding role too

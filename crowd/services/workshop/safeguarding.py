@@ -260,3 +260,35 @@ def role_holders(session: Session) -> list[Participant]:
             .order_by(Participant.email)
         )
     )
+
+
+def case_record_text(session: Session, *, case_id: int, actor_id: int) -> str:
+    """The whole case as plain text, for the safeguarding role only (the one way a case is exported)."""
+    view = view_case(session, case_id=case_id, actor_id=actor_id)
+    case, c = view.case, view.contribution
+    author = view.author
+    lines = [
+        f"Safeguarding case {case.id} ({case.status.value})",
+        f"Opened {case.created_at.isoformat(timespec='minutes')} by {case.source}: {case.reason}",
+        f"Contribution #{c.id} ({c.stream.value}, {c.created_at.isoformat(timespec='minutes')}):",
+        c.text,
+        "",
+        "Author: "
+        + (
+            f"{author.display_name} <{author.email}>, {author.role.label if author.role else ''}, {author.borough or ''}"
+            if author
+            else f"no account ({c.source_role or 'role not known'}, {c.source_borough or 'borough not known'})"
+        ),
+        "",
+        "Checklist:",
+        *(f"  [{'x' if key in case.checklist else ' '}] {label}" for key, label in CHECKLIST),
+        "",
+        "Record:",
+        *(
+            f"  {note.at.isoformat(timespec='minutes')} {who.email if who else 'crowd'}: {note.action}"
+            for note, who in view.notes
+        ),
+    ]
+    audit.record(session, actor_id=actor_id, action="export_safeguarding_case", target_type="safeguarding_case",
+                 target_id=case.id)  # fmt: skip
+    return "\n".join(lines) + "\n"
