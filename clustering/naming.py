@@ -45,6 +45,7 @@ from clustering.sentences import (
 )
 
 SHORT_SHARE = 0.6  # a theme this much made of short replies has no topic to name
+MIXED_SHARE, MIXED_COVERAGE = 0.3, 0.05  # ... nor one a third short whose best phrase hardly anyone used
 SHORTLIST = 24  # phrases of 2+ words embedded per theme
 SINGLES = 8  # single words, a last resort
 OPTIONS = 3
@@ -249,6 +250,10 @@ def name_themes(
         else:
             naming.name = _pick_name(options, used, keywords.get(theme, []), len(rows))
             naming.description, naming.description_ids = _describe(pool, theme, centroids[theme])
+            said = sum(1 for r in rows if naming.name.lower() in texts[r].lower())
+            if shorts[theme] >= MIXED_SHARE * len(rows) and (said < 2 or said < MIXED_COVERAGE * len(rows)):
+                # replies and caveats with no topic in common: no one phrase speaks for them
+                naming.name = f"Unnamed theme ({len(rows)} replies, {shorts[theme]} of them short)"
         used.add(naming.name.lower())
         namings[theme] = naming
     return namings, pool

@@ -135,6 +135,20 @@ def test_filler_and_short_replies_never_become_a_name(embedder):
     assert not set(re.findall(r"[\w+]+", agreeing)) & FILLER, agreeing
 
 
+def test_replies_with_no_topic_in_common_stay_unnamed(embedder):
+    mixed = SHORT[:5] + [
+        "Who is going to pay for the extra nurses and porters?",
+        "Promises about waiting rooms were made before and never delivered.",
+        "Rural boroughs have different problems from inner London estates.",
+        "Without more receptionists nothing will change at the front desk.",
+        "Everything depends on how managers introduce the new rota.",
+        "We tried a pilot in Croydon libraries and it did not stick.",
+        "Extra forms become another box to tick for busy pharmacists.",
+    ]
+    names = _named(embedder, {"mixed": mixed, "records": GROUPS["records"]})[0]
+    assert names["mixed"].name == "Unnamed theme (12 replies, 5 of them short)"
+
+
 def test_masked_personal_data_never_reaches_a_name_or_description(embedder):
     masked = [
         f"Call me on [phone number removed] about the parking charges at the hospital {i}" for i in range(6)
