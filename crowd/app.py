@@ -236,6 +236,7 @@ ROUTES = [
     Route("/declaration/v/{number:int}/sign", signatories_web.sign_form, methods=GET),
     Route("/declaration/v/{number:int}/sign", signatories_web.sign, methods=POST),
     Route("/declaration/signatories/{signatory_id:int}/assess", signatories_web.assess_form, methods=GET),
+    Route("/declaration/signatories/{signatory_id:int}/claim", signatories_web.decide_claim, methods=POST),
     Route("/declaration/signatories/{signatory_id:int}/tokens", api_tokens.tokens_page, methods=GET),
     Route("/declaration/signatories/{signatory_id:int}/tokens", api_tokens.create, methods=POST),
     Route("/declaration/signatories/{signatory_id:int}/tokens/{token_id:int}/revoke", api_tokens.revoke, methods=POST),

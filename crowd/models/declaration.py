@@ -191,6 +191,9 @@ class Signatory(SQLModel, table=True):
     signer_role: str = Field(max_length=120)
     participant_id: int | None = Field(default=None, foreign_key="participant.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
+    # A claim to sign for an organisation that already existed waits for a lead (or an email domain match).
+    approved_at: datetime | None = None
+    approved_by: int | None = Field(default=None, foreign_key="participant.id")
 
 
 class Assessment(SQLModel, table=True):

@@ -62,6 +62,8 @@ class Organisation(SQLModel, table=True):
     name: str = Field(max_length=200, unique=True, index=True)
     kind: OrganisationKind = Field(default=OrganisationKind.OTHER)
     borough: str | None = Field(default=None, max_length=60)
+    # People with an email at this domain may sign up for it without a lead's approval.
+    email_domain: str | None = Field(default=None, max_length=120)
     created_at: datetime = Field(default_factory=utcnow)
 
 

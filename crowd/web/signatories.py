@@ -35,9 +35,14 @@ def signatory_list(request: Request) -> Response:
     with request.app.state.db.read() as session:
         version = declarations.published_version(session, _version_number(request))
         items = signatories.signatories_of(session, declaration_id=version.id)
+        is_lead = bool(user and user.access.allows(Access.LEAD))
+        claims = (
+            signatories.signatories_of(session, declaration_id=version.id, pending=True) if is_lead else []
+        )
     context = {
         "declaration": version,
         "signatories": items,
+        "claims": claims,
         "can_assess": {s.id for s in items if user and signatories.may_assess(user, s)},
     }
     return render(request, "signatories/list.html", context)
@@ -73,12 +78,37 @@ def sign(request: Request) -> Response:
             version = declarations.published_version(session, number)
         context = {"declaration": version, "form": form, "errors": failed.errors, "kinds": _kinds()}
         return render(request, "signatories/sign.html", context, status_code=400)
+    if signatory.approved_at is None:
+        flash(
+            request,
+            f"{signatory.organisation_name} is already known to crowd, so a lead will check that you can sign "
+            "for it. You will be able to record assessments once they have.",
+        )
+        return RedirectResponse(f"/declaration/signatories?v={number}", status_code=303)
     flash(request, f"{signatory.organisation_name} has signed up to version {number}. Thank you.")
     return RedirectResponse(f"/declaration/signatories/{signatory.id}/assess", status_code=303)
 
 
+@guard(Access.LEAD, write=True)
+def decide_claim(request: Request) -> Response:
+    approve = str(form_of(request).get("decision", "")) == "approve"
+    with request.app.state.db.write() as session:
+        signatory = signatories.decide_claim(
+            session,
+            signatory_id=request.path_params["signatory_id"],
+            actor_id=request.state.user.id,
+            approve=approve,
+        )
+        number = session.get(DeclarationVersion, signatory.declaration_id).number
+    verb = "approved" if approve else "refused"
+    flash(request, f"The claim to sign for {signatory.organisation_name} is {verb}.")
+    return RedirectResponse(f"/declaration/signatories?v={number}", status_code=303)
+
+
 def _assess_context(session, signatory_id: int, **extra) -> dict:
     signatory = signatories.get_signatory(session, signatory_id)
+    if signatory.approved_at is None:
+        raise AccessDenied("This sign-up is waiting for a lead to confirm it: assessments can follow then.")
     version = session.get(DeclarationVersion, signatory.declaration_id)
     bench = benchmark.build_benchmark(session, declaration=version)
     progress = next(p for p in bench.progress if p.signatory.id == signatory.id)

@@ -29,7 +29,24 @@ def upgrade() -> None:
             )
         )
 
+    # finding 9: claims to sign for an organisation that exists
+    with op.batch_alter_table("organisation") as batch:
+        batch.add_column(
+            sa.Column("email_domain", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True)
+        )
+    with op.batch_alter_table("signatory") as batch:
+        batch.add_column(sa.Column("approved_at", sa.DateTime(), nullable=True))
+        batch.add_column(sa.Column("approved_by", sa.Integer(), nullable=True))
+        batch.create_foreign_key("fk_signatory_approved_by", "participant", ["approved_by"], ["id"])
+    op.execute("UPDATE signatory SET approved_at = created_at")  # the sign-ups made so far stand
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("signatory") as batch:
+        batch.drop_constraint("fk_signatory_approved_by", type_="foreignkey")
+        batch.drop_column("approved_by")
+        batch.drop_column("approved_at")
+    with op.batch_alter_table("organisation") as batch:
+        batch.drop_column("email_domain")
     with op.batch_alter_table("participant") as batch:
         batch.drop_column("signed_out_sessions")

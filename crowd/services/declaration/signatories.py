@@ -35,14 +35,25 @@ class SignUpForm:
     signer_role: str = ""
 
 
-def _organisation(session: Session, name: str, kind: OrganisationKind, borough: str) -> Organisation:
+def _organisation(
+    session: Session, name: str, kind: OrganisationKind, borough: str
+) -> tuple[Organisation, bool]:
+    """The organisation of that name (any letter case), and whether it existed before this sign-up."""
     found = session.exec(select(Organisation).where(func.lower(Organisation.name) == name.lower())).first()
     if found is not None:
-        return found
+        return found, True
     organisation = Organisation(name=name, kind=kind, borough=borough)
     session.add(organisation)
     session.flush()
-    return organisation
+    return organisation, False
+
+
+def _domain_matches(session: Session, participant_id: int | None, organisation: Organisation) -> bool:
+    if not participant_id or not organisation.email_domain:
+        return False
+    person = session.get(Participant, participant_id)
+    email = (person.email or "") if person else ""
+    return email.lower().endswith("@" + organisation.email_domain.lower().lstrip("@"))
 
 
 def sign_up(
@@ -87,7 +98,10 @@ def sign_up(
                 f"{declaration.number} of the declaration"
             }
         )
-    organisation = _organisation(session, name, kind, form.borough)
+    organisation, existed = _organisation(session, name, kind, form.borough)
+    # Signing for an organisation that exists is a claim: a lead approves it, unless the signer's email
+    # is at the organisation's domain. A new organisation is the signer's own.
+    approved = not existed or _domain_matches(session, participant_id, organisation)
     signatory = Signatory(
         declaration_id=declaration.id,
         organisation_id=organisation.id,
@@ -97,6 +111,7 @@ def sign_up(
         signer_name=signer_name,
         signer_role=signer_role,
         participant_id=participant_id,
+        approved_at=utcnow() if approved else None,
     )
     session.add(signatory)
     session.flush()
@@ -111,13 +126,37 @@ def sign_up(
     return signatory
 
 
-def signatories_of(session: Session, *, declaration_id: int) -> list[Signatory]:
+def signatories_of(session: Session, *, declaration_id: int, pending: bool = False) -> list[Signatory]:
+    """The approved signatories of a version (the claims waiting for a lead with ``pending=True``)."""
+    approved = col(Signatory.approved_at).is_(None) if pending else col(Signatory.approved_at).is_not(None)
     query = (
         select(Signatory)
-        .where(Signatory.declaration_id == declaration_id)
+        .where(Signatory.declaration_id == declaration_id, approved)
         .order_by(func.lower(Signatory.organisation_name))
     )
     return list(session.exec(query))
+
+
+def decide_claim(session: Session, *, signatory_id: int, actor_id: int, approve: bool) -> Signatory:
+    """A lead approves a claim to sign for an existing organisation, or refuses it (the claim goes)."""
+    signatory = get_signatory(session, signatory_id)
+    if signatory.approved_at is not None:
+        raise DomainError(f"{signatory.organisation_name}'s sign-up is approved already.")
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="approve_signatory" if approve else "refuse_signatory",
+        target_type="signatory",
+        target_id=signatory.id,
+        after={"organisation_name": signatory.organisation_name},
+    )
+    if approve:
+        signatory.approved_at, signatory.approved_by = utcnow(), actor_id
+        session.add(signatory)
+    else:
+        session.delete(signatory)
+    session.flush()
+    return signatory
 
 
 def signatories_of_participant(session: Session, *, participant_id: int) -> list[Signatory]:
@@ -133,7 +172,8 @@ def get_signatory(session: Session, signatory_id: int) -> Signatory:
 
 
 def may_assess(actor: Participant, signatory: Signatory) -> bool:
-    return actor.id == signatory.participant_id or actor.access.allows(Access.LEAD)
+    own = actor.id == signatory.participant_id and signatory.approved_at is not None
+    return own or actor.access.allows(Access.LEAD)
 
 
 @dataclass
