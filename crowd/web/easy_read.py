@@ -49,7 +49,9 @@ def edit(request: Request) -> Response:
     target_type, target_id = _target(request)
     with request.app.state.db.read() as session:
         easy_read.target_name(session, target_type, target_id)
-        points = easy_read.points_of(session, target_type, target_id)
+        points = easy_read.points_of(session, target_type, target_id) or easy_read.earlier_points(
+            session, target_type, target_id
+        )
     return _edit_page(request, points=points)
 
 

@@ -151,3 +151,13 @@ def test_easy_read_exports_through_the_exports_page(person, db):
     assert poster.status_code == 200 and poster.content.startswith(b"%PDF")
     with db.read() as session:
         assert session.exec(select(Foundation)).all()
+
+
+def test_a_new_drafts_preamble_starts_from_the_published_easy_read(person, db):
+    _published_with_easy_read(db)
+    with db.write() as session:
+        draft = declarations.start_draft(session, actor_id=None)
+        draft_id = draft.id
+    lead = person("lead@example.org", access=Access.LEAD)
+    page = lead.client.get(f"/manage/easy-read/preamble/{draft_id}").text
+    assert 'value="This is our promise."' in page

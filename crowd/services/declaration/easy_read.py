@@ -131,6 +131,18 @@ def save(
     )
 
 
+def earlier_points(session: Session, target_type: str, target_id: int) -> list[dict]:
+    """A new draft's preamble starts from the latest published version's Easy Read (to edit, then save)."""
+    if target_type != "preamble":
+        return []
+    latest = session.exec(
+        select(DeclarationVersion)
+        .where(col(DeclarationVersion.number).is_not(None), DeclarationVersion.id != target_id)
+        .order_by(col(DeclarationVersion.number).desc())
+    ).first()
+    return list(((latest.snapshot or {}).get("easy_read") or {}).get("preamble", [])) if latest else []
+
+
 def target_name(session: Session, target_type: str, target_id: int) -> str:
     return _check_target(session, target_type, target_id)
 
