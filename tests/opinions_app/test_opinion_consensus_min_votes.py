@@ -156,3 +156,18 @@ def test_importance_marks_reach_the_analysis(client, db, camps):
     assert "important to 24" in html
     ordered = client.get(f"/w/{camps.workshop.slug}/opinions/statements?sort=important").text
     assert ordered.index(CONSENSUS_TEXTS[0]) < ordered.index(CONSENSUS_TEXTS[1])
+
+
+def test_with_too_few_votes_everywhere_the_map_says_so_instead_of_listing(app, client, db, camps):
+    opinions.start_run(db, workshop_id=camps.workshop.id, actor_id=None)
+    app.state.settings = dataclasses.replace(app.state.settings, opinion_min_votes=9)  # camps have 8 each
+
+    html = client.get(f"/w/{camps.workshop.slug}/opinions").text
+
+    assert (
+        "No statement has a clear majority in every group yet, with at least 9 votes in each group." in html
+    )
+    assert 'id="opinion-consensus"' not in html and 'id="opinion-closest"' not in html
+    assert "No statement splits the groups sharply yet." in html
+    assert "No statement sets group A apart yet with at least 9 of its votes behind it." in html
+    assert "A 8 votes" in client.get(f"/w/{camps.workshop.slug}/opinions/statements").text  # not "100%"
