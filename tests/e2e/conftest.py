@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlmodel import col, select
 
 from crowd.db import Database
 from crowd.devserver import free_port, launch, prepare_database
-from crowd.models import Section, Workshop
+from crowd.models import OutboxMessage, Section, Workshop
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"  # test-results/ is emptied by pytest-playwright each run
@@ -26,6 +29,36 @@ class LiveServer:
     @property
     def db(self) -> Database:
         return Database(self.database_url)
+
+
+def mailed_link(live_server: LiveServer, email: str) -> str:
+    """The newest sign-in link mailed to ``email`` (read from the outbox, as an admin would)."""
+    database = live_server.db
+    with database.read() as session:
+        message = session.exec(
+            select(OutboxMessage).where(OutboxMessage.to == email).order_by(col(OutboxMessage.id).desc())
+        ).first()
+    database.dispose()
+    assert message is not None, f"no mail to {email}"
+    return re.search(r"https?://\S+/auth/verify\?token=\S+", message.body).group(0)
+
+
+def sign_in(where: Page | Browser, live_server: LiveServer, email: str, next_path: str = "") -> Page:
+    """Sign in as a person does: ask for a link on the sign-in page, then follow the one mailed.
+
+    Pass a Page to sign in there, or the Browser for a window of its own (each person their own cookies).
+    """
+    if isinstance(where, Page):
+        page = where
+    else:
+        page = where.new_context(viewport={"width": 1280, "height": 800}).new_page()
+        page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/auth/sign-in" + (f"?next={next_path}" if next_path else ""))
+    page.get_by_label("Email address").fill(email)
+    page.get_by_role("button", name="Send me a sign-in link").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    page.goto(mailed_link(live_server, email))
+    return page
 
 
 @pytest.fixture(scope="session")

@@ -9,12 +9,12 @@ import re
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlmodel import col, select
+from sqlmodel import select
 
-from crowd.models import Access, CareRole, Contribution, OutboxMessage, Participant
+from crowd.models import Access, CareRole, Contribution, Participant
 from crowd.models._base import utcnow
 from crowd.services.workshop import contributions
-from tests.e2e.conftest import check_accessibility, screenshot
+from tests.e2e.conftest import check_accessibility, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -61,23 +61,6 @@ def seed(live_server, seed_workshop) -> list[int]:
         ]
     database.dispose()
     return ids
-
-
-def sign_in(browser: Browser, live_server, email: str) -> Page:
-    page = browser.new_context().new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/auth/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("button", name="Send me a sign-in link").click()
-    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
-    database = live_server.db
-    with database.read() as session:
-        message = session.exec(
-            select(OutboxMessage).where(OutboxMessage.to == email).order_by(col(OutboxMessage.id).desc())
-        ).first()
-    database.dispose()
-    page.goto(re.search(r"https?://\S+/auth/verify\?token=\S+", message.body).group(0))
-    return page
 
 
 def visit(page: Page, url: str) -> None:

@@ -8,10 +8,10 @@ import re
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlmodel import col, select
+from sqlmodel import select
 
-from crowd.models import CareRole, OutboxMessage, Vote
-from tests.e2e.conftest import check_accessibility, screenshot
+from crowd.models import CareRole, Vote
+from tests.e2e.conftest import check_accessibility, screenshot, sign_in
 from tests.opinions_app.camps import add_participant, post_statements
 
 pytestmark = pytest.mark.e2e
@@ -22,19 +22,6 @@ IDEAS = (
     "Carers should be asked what support they need.",
     "Hospital letters should be written in plain English.",
 )
-
-
-def sign_in(page: Page, live_server, email: str, next_path: str) -> None:
-    page.goto(f"{live_server.url}/auth/sign-in?next={next_path}")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("button", name="Send me a sign-in link").click()
-    database = live_server.db
-    with database.read() as session:
-        message = session.exec(
-            select(OutboxMessage).where(OutboxMessage.to == email).order_by(col(OutboxMessage.id).desc())
-        ).first()
-    database.dispose()
-    page.goto(re.search(r"https?://\S+/auth/verify\?token=\S+", message.body).group(0))
 
 
 def seed(live_server, seed_workshop, title: str, voter_email: str) -> tuple[str, int]:

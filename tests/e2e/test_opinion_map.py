@@ -8,27 +8,12 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlmodel import col, select
 
-from crowd.models import OutboxMessage
 from crowd.services.opinions import runs as opinions
-from tests.e2e.conftest import check_accessibility, screenshot
+from tests.e2e.conftest import check_accessibility, screenshot, sign_in
 from tests.opinions_app.camps import CONSENSUS_TEXTS, build_camps
 
 pytestmark = pytest.mark.e2e
-
-
-def sign_in(page: Page, live_server, email: str, next_path: str) -> None:
-    page.goto(f"{live_server.url}/auth/sign-in?next={next_path}")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("button", name="Send me a sign-in link").click()
-    database = live_server.db
-    with database.read() as session:
-        message = session.exec(
-            select(OutboxMessage).where(OutboxMessage.to == email).order_by(col(OutboxMessage.id).desc())
-        ).first()
-    database.dispose()
-    page.goto(re.search(r"https?://\S+/auth/verify\?token=\S+", message.body).group(0))
 
 
 def test_the_opinion_map_shows_the_groups_the_consensus_and_where_you_sit(

@@ -8,13 +8,12 @@ import re
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlmodel import col, select
 
-from crowd.models import Access, CareRole, OutboxMessage, Participant
+from crowd.models import Access, CareRole, Participant
 from crowd.models._base import utcnow
 from crowd.services.declaration import easy_read
 from crowd.services.workshop import contributions, safeguarding
-from tests.e2e.conftest import check_accessibility, reflows_at_360, screenshot
+from tests.e2e.conftest import check_accessibility, reflows_at_360, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 WORRY = "Nobody answers when I ring at night and I do not feel safe."
@@ -50,23 +49,6 @@ def seed(live_server, seed_workshop):
         ])  # fmt: skip
     database.dispose()
     return workshop, sections, idea.id
-
-
-def sign_in(browser: Browser, live_server, email: str) -> Page:
-    page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/auth/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("button", name="Send me a sign-in link").click()
-    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
-    database = live_server.db
-    with database.read() as session:
-        message = session.exec(
-            select(OutboxMessage).where(OutboxMessage.to == email).order_by(col(OutboxMessage.id).desc())
-        ).first()
-    database.dispose()
-    page.goto(re.search(r"https?://\S+/auth/verify\?token=\S+", message.body).group(0))
-    return page
 
 
 def look(page: Page, name: str) -> None:

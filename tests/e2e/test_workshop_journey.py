@@ -7,23 +7,10 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlmodel import col, select
 
-from crowd.models import OutboxMessage
-from tests.e2e.conftest import check_accessibility, screenshot
+from tests.e2e.conftest import check_accessibility, mailed_link, screenshot
 
 pytestmark = pytest.mark.e2e
-
-
-def sign_in_link(live_server, email: str) -> str:
-    database = live_server.db
-    with database.read() as session:
-        message = session.exec(
-            select(OutboxMessage).where(OutboxMessage.to == email).order_by(col(OutboxMessage.id).desc())
-        ).first()
-    database.dispose()
-    assert message is not None, f"no mail to {email}"
-    return re.search(r"https?://\S+/auth/verify\?token=\S+", message.body).group(0)
 
 
 def visit(page: Page, url: str) -> None:
@@ -48,7 +35,7 @@ def test_new_participant_signs_up_posts_comments_votes_and_answers_the_poll(
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     check_accessibility(page)
 
-    visit(page, sign_in_link(live_server, "new.carer@example.org"))
+    visit(page, mailed_link(live_server, "new.carer@example.org"))
     expect(page.get_by_role("heading", name="About you")).to_be_visible()
     page.get_by_role("button", name="Save and continue").click()  # nothing filled in: errors first
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("You must agree to the privacy notice")
@@ -123,7 +110,7 @@ def test_admin_reads_sign_in_links_in_the_outbox(browser, live_server):
     admin.goto(f"{base}/auth/sign-in")
     admin.get_by_label("Email address").fill("admin@example.org")
     admin.get_by_role("button", name="Send me a sign-in link").click()
-    admin.goto(sign_in_link(live_server, "admin@example.org"))
+    admin.goto(mailed_link(live_server, "admin@example.org"))
     admin.get_by_label("Display name").fill("Admin")
     admin.get_by_label("Staff").check()
     admin.get_by_label("Borough", exact=True).select_option("City of London")
