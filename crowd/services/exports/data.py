@@ -514,6 +514,11 @@ def _people_ids(workshop_id: int | None):
     return union(authors, voters, answerers).subquery()
 
 
+def people_who_took_part(workshop_id: int | None = None):
+    """A subquery (column `pid`) of everyone who took part; equality monitoring counts the same people."""
+    return _people_ids(workshop_id)
+
+
 def _people_by(session: Session, column, workshop_id: int | None, *, with_org: bool = False) -> Counter:
     ids = _people_ids(workshop_id)
     query = select(column, func.count()).select_from(Participant)
