@@ -41,6 +41,10 @@ def test_a_renamed_theme_and_a_moved_idea_survive_a_real_rerun(db, model):  # no
     first = run_real(db, workshop.id, model)
     assert first.status.value == "succeeded", first.message
     gp, carers = primary_theme_of(db, ids["gp"][0]), primary_theme_of(db, ids["carers"][0])
+    with db.read() as session:  # named in the contributors' words, described from their sentences
+        assert "gp" in session.get(Theme, gp).label.lower()
+        assert "carer" in session.get(Theme, carers).label.lower()
+        assert session.get(Theme, carers).description_ids
     moved = ids["gp"][1]
     with db.write() as session:
         labels.rename(session, actor_id=None, theme_id=gp, version=None, label="Getting to see a GP")
