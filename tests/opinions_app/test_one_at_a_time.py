@@ -176,3 +176,35 @@ def test_an_idea_hidden_while_on_screen_is_refused_and_the_next_one_offered(db, 
         f"/w/{workshop.slug}/one-at-a-time", {"contribution_id": str(first), "choice": "agree"}
     )
     assert plain.status_code == 404 and "not available for voting" in plain.text
+
+
+def test_one_at_a_time_votes_count_against_the_write_rate_limit(settings, db):
+    import dataclasses
+
+    from starlette.testclient import TestClient
+
+    from crowd.app import create_app
+    from tests.conftest import sign_in
+
+    workshop, ids = ideas_with_votes(db, [0, 0, 0, 0])
+    strict = create_app(
+        dataclasses.replace(settings, rate_limits_enabled=True, rate_limit_writes="3/minute"), migrate=False
+    )
+    with TestClient(strict) as client:
+        voter = sign_in(client, db, "ann@example.org")
+        url = f"/w/{workshop.slug}/one-at-a-time"
+        answers = []
+        for _ in range(4):
+            page = client.get(url).text
+            form = {
+                "csrf_token": voter.csrf(url),
+                "contribution_id": str(offered_id(page)),
+                "choice": "agree",
+            }
+            answers.append(client.post(url, data=form, follow_redirects=False).status_code)
+    strict.state.db.dispose()
+    assert answers[-1] == 429 and answers.count(303) <= 3
+    with db.read() as session:
+        assert len(session.exec(select(Vote).where(Vote.participant_id == voter.id)).all()) == answers.count(
+            303
+        )
