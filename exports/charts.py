@@ -22,6 +22,7 @@ from matplotlib.patches import Rectangle
 from exports.anonymise import SUPPRESSED, is_small, suppress_small_cells
 from exports.fonts import FONT_DIR, FONT_FAMILIES
 from exports.london import ABBREVIATIONS, OUTSIDE_LONDON, TILES
+from exports.text import printable
 
 INK = "#212b32"
 BLUE = "#005eb8"
@@ -55,6 +56,7 @@ def _style() -> AbstractContextManager[object]:
         {
             "font.family": list(FONT_FAMILIES),
             "font.size": 9,
+            "text.parse_math": False,  # a theme called "$\\notacommand{x}$" is text, not mathtext
             "svg.fonttype": "none",
             "svg.hashsalt": "crowd-exports",
             "axes.spines.top": False,
@@ -79,11 +81,11 @@ def bar_chart(counts: Mapping[str, int], *, title: str, prefix: str, suppress: b
     with _style():
         figure = Figure(figsize=(6.4, 0.45 * max(len(items), 1) + 0.9))
         axes = figure.add_subplot()
-        labels = [label for label, _ in items][::-1]
+        labels = [printable(str(label)) for label, _ in items][::-1]
         values = [value or 0 for _, value in items][::-1]
         bars = axes.barh(labels, values, color=BLUE)
         axes.bar_label(bars, labels=[count_label(v) for _, v in items][::-1], padding=3, fontsize=8)
-        axes.set_title(title, loc="left", fontsize=11, fontweight="bold")
+        axes.set_title(printable(title), loc="left", fontsize=11, fontweight="bold")
         axes.set_xlim(0, max(values + [1]) * 1.15)
         axes.tick_params(axis="y", length=0)
         return _svg(figure, prefix=prefix)

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from exports.anonymise import (
     SMALL_CELL_THRESHOLD,
@@ -36,6 +35,7 @@ from exports.anonymise import (
 )
 from exports.contracts import ColumnDescriptions, DataSnapshot, Row
 from exports.suppression import k_anonymise, suppress_table
+from exports.text import printable
 
 __all__ = [
     "TABLE_NAMES",
@@ -309,7 +309,7 @@ def _write_table(
 def _xlsx_cell(value: object) -> object:
     if not isinstance(value, str):
         return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)[:XLSX_CELL_LIMIT]
+    value = printable(value)[:XLSX_CELL_LIMIT]
     return neutralise_formula(value)
 
 

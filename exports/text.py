@@ -7,6 +7,33 @@ from collections.abc import Mapping
 from datetime import date
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
+# What no renderer should be handed: C0/C1 control characters (tab and newline stay), lone surrogates,
+# and Unicode non-characters (U+FDD0..U+FDEF and the last two code points of every plane, U+FFFF say),
+# which XML (XLSX), Typst and fonts refuse.
+_NON_CHARACTERS = "".join(
+    chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(17)
+)
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + _NON_CHARACTERS + "]"
+)
+
+
+def printable(text: str) -> str:
+    """``text`` without the characters that break XLSX, matplotlib or Typst output (the one sanitiser
+    for text bound for a file: data export cells, chart labels, Typst data). Matplotlib's mathtext
+    (``$...$``) is switched off where charts are drawn, so dollars need no escaping here."""
+    return _UNPRINTABLE.sub("", text) if text else text
+
+
+def printable_data(value: object) -> object:
+    """``printable`` applied to every string in nested dicts and lists (keys too)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable_data(k): printable_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable_data(v) for v in value]
+    return value
 
 
 def paragraphs(text: str | None) -> list[str]:

@@ -14,6 +14,7 @@ import typst
 
 from exports.errors import ExportError
 from exports.fonts import FONT_DIR
+from exports.text import printable_data
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TypstFormat = Literal["pdf", "png", "svg"]
@@ -32,7 +33,7 @@ def compile_template(
             ignore_system_fonts=True,
             format=fmt,
             ppi=ppi,
-            sys_inputs={"data": json.dumps(data, ensure_ascii=False, default=str)},
+            sys_inputs={"data": json.dumps(printable_data(data), ensure_ascii=False, default=str)},
         )
     except typst.TypstError as error:
         raise ExportError(f"Typst could not render {template}: {error}") from error

@@ -11,12 +11,17 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from zipfile import BadZipFile
+from zipfile import BadZipFile, ZipFile
 
 from crowd.services.errors import DomainError
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 10_000
+# An XLSX is a zip: checked from its directory (cheap, nothing inflated) before openpyxl opens it. The
+# declared sizes bind: Python's zipfile stops at an entry's declared size (and its CRC check fails).
+XLSX_MAX_ENTRIES = 500
+XLSX_MAX_INFLATED = 200 * 1024 * 1024  # all entries together
+XLSX_MAX_RATIO = 100  # inflated / compressed, per entry (of entries over 1 MB inflated)
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 UTF8_BOM = b"\xef\xbb\xbf"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -93,16 +98,46 @@ def read_csv(text: str, *, encoding: str) -> RawTable:
     return table
 
 
+UNREADABLE_XLSX = "That XLSX file could not be opened. Save it again from Excel and retry."
+
+
+def check_xlsx_archive(data: bytes) -> None:
+    """Refuse a zip that would inflate too far (a zip bomb) from its directory alone, before any parsing."""
+    try:
+        with ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (BadZipFile, OSError, ValueError, EOFError) as error:
+        raise DomainError(UNREADABLE_XLSX, field="file") from error
+    if len(entries) > XLSX_MAX_ENTRIES:
+        raise DomainError(
+            f"That XLSX file has {len(entries):,} parts: too many to be a spreadsheet.", field="file"
+        )
+    inflated = sum(entry.file_size for entry in entries)
+    bomb = inflated > XLSX_MAX_INFLATED or any(
+        entry.file_size > 1024 * 1024 and entry.file_size > XLSX_MAX_RATIO * max(entry.compress_size, 1)
+        for entry in entries
+    )
+    if bomb:
+        raise DomainError(
+            f"That XLSX file would unpack to {inflated / 1024 / 1024:,.0f} MB, far more than its size: it is "
+            "refused. Save the sheet again from Excel (or as CSV) and retry.",
+            field="file",
+        )
+
+
 def read_xlsx(data: bytes) -> RawTable:
-    """The first worksheet; formula cells come back as their formula text (stored as plain text)."""
+    """The first worksheet; formula cells come back as their formula text (stored as plain text).
+
+    Parsed with limits: the archive is checked first (check_xlsx_archive), the XML goes through defusedxml
+    (openpyxl uses it when installed: no external entities, no entity expansion), and any file openpyxl
+    cannot read is refused with a message rather than an error page."""
     from openpyxl import load_workbook
 
+    check_xlsx_archive(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (BadZipFile, KeyError, OSError, ValueError) as error:
-        raise DomainError(
-            "That XLSX file could not be opened. Save it again from Excel and retry."
-        ) from error
+    except Exception as error:  # noqa: BLE001 - any parser failure is the file's, and is explained
+        raise DomainError(UNREADABLE_XLSX, field="file") from error
     try:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
@@ -113,6 +148,10 @@ def read_xlsx(data: bytes) -> RawTable:
                 raise _too_many_rows()
             values = {h: _cell(cells[i] if i < len(cells) else None) for i, h in enumerate(headers)}
             table.rows.append(RawRow(number, values))
+    except DomainError:
+        raise
+    except Exception as error:  # noqa: BLE001 - malformed XML inside the sheet, forbidden entities, ...
+        raise DomainError(UNREADABLE_XLSX, field="file") from error
     finally:
         workbook.close()
     return table
