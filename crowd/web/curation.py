@@ -10,31 +10,25 @@ same partial with the message at its top (htmx does not swap error statuses).
 
 from __future__ import annotations
 
-from sqlmodel import col, select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from crowd.models import Access, CandidateFoundation, Foundation, Theme, ThemeRun, ThemeStatus, Workshop
+from crowd.models import Access, Theme, Workshop
 from crowd.security import form_of, guard
 from crowd.services.curation import board as curation_board
 from crowd.services.curation import consensus, editing, labels, merging, moving, promotion, splitting
 from crowd.services.curation import log as curation_log
 from crowd.services.curation import unthemed as curation_unthemed
-from crowd.services.errors import DomainError, NotFound
+from crowd.services.declaration import foundations
+from crowd.services.errors import DomainError
 from crowd.services.themes import citations
 from crowd.services.themes import curated as themes
 from crowd.services.themes import runs as theme_runs
+from crowd.services.workshop import workshops
 from crowd.templating import flash, is_htmx, render
 from crowd.web.params import integer, integers
 
 MEMBERS_PAGE = 50
-
-
-def _workshop(session, workshop_id: int) -> Workshop:
-    workshop = session.get(Workshop, workshop_id)
-    if workshop is None:
-        raise NotFound("That workshop does not exist.")
-    return workshop
 
 
 # ---------------------------------------------------------------- the board
@@ -67,7 +61,9 @@ def _board_context(request: Request, session, workshop: Workshop, error: DomainE
 @guard(Access.MODERATOR)
 def board(request: Request) -> Response:
     with request.app.state.db.read() as session:
-        context = _board_context(request, session, _workshop(session, request.path_params["workshop_id"]))
+        context = _board_context(
+            request, session, workshops.workshop_by_id(session, request.path_params["workshop_id"])
+        )
     if is_htmx(request) and request.headers.get("hx-target") == "board-table":
         return render(request, "partials/board_table.html", context)
     return render(request, "curation/board.html", context)
@@ -81,16 +77,14 @@ def merge(request: Request) -> Response:
     versions = {i: v for i in ids if (v := integer(form.get(f"version_{i}"))) is not None}
     try:
         with request.app.state.db.write() as session:
-            _workshop(session, workshop_id)
-            for theme_id in ids:
-                if (t := session.get(Theme, theme_id)) is not None and t.workshop_id != workshop_id:
-                    raise DomainError("Choose themes of this workshop.")
+            workshops.workshop_by_id(session, workshop_id)
             target = merging.merge(
                 session,
                 actor_id=request.state.user.id,
                 theme_ids=ids,
                 versions=versions,
                 into_id=integer(form.get("into_id")),
+                workshop_id=workshop_id,
             )
             label = target.label
     except DomainError as error:
@@ -102,7 +96,7 @@ def merge(request: Request) -> Response:
 
 def _board_error(request: Request, workshop_id: int, error: DomainError) -> Response:
     with request.app.state.db.read() as session:
-        context = _board_context(request, session, _workshop(session, workshop_id), error)
+        context = _board_context(request, session, workshops.workshop_by_id(session, workshop_id), error)
     if is_htmx(request):
         return render(request, "partials/board_table.html", context)
     return render(request, "curation/board.html", context, status_code=error.status_code)
@@ -111,7 +105,7 @@ def _board_error(request: Request, workshop_id: int, error: DomainError) -> Resp
 def _board_done(request: Request, workshop_id: int, message: str) -> Response:
     if is_htmx(request):
         with request.app.state.db.read() as session:
-            context = _board_context(request, session, _workshop(session, workshop_id))
+            context = _board_context(request, session, workshops.workshop_by_id(session, workshop_id))
         context["done"] = message
         return render(request, "partials/board_table.html", context)
     flash(request, message)
@@ -123,16 +117,12 @@ def _board_done(request: Request, workshop_id: int, message: str) -> Response:
 
 def _theme_context(request: Request, session, theme: Theme, error: DomainError | None = None) -> dict:
     page = integer(request.query_params.get("page"), 1) or 1
-    workshop = _workshop(session, theme.workshop_id)
+    workshop = workshops.workshop_by_id(session, theme.workshop_id)
     members = themes.members_of(session, theme_id=theme.id, page=page, page_size=MEMBERS_PAGE)
     latest = themes.latest_good_run(session, workshop_id=workshop.id)
     targets = [
         t
-        for t in session.exec(
-            select(Theme)
-            .where(Theme.workshop_id == workshop.id, Theme.status == ThemeStatus.ACTIVE, Theme.id != theme.id)
-            .order_by(col(Theme.label))
-        )
+        for t in themes.other_active_themes(session, workshop_id=workshop.id, theme_id=theme.id)
         if latest is not None and t.last_run_id == latest.id
     ]
     shares = consensus.by_contribution(session, contribution_ids=[c.id for _, c in members.rows])
@@ -159,16 +149,14 @@ def _theme_context(request: Request, session, theme: Theme, error: DomainError |
             session, description=theme.description, description_ids=theme.description_ids
         ),
         "targets": targets,
-        "foundations": list(
-            session.exec(select(Foundation).order_by(col(Foundation.position), col(Foundation.id)))
-        ),
+        "foundations": foundations.list_foundations(session),
         "linked": promotion.foundations_of(session, theme_id=theme.id),
         "last_action": curation_log.latest_for(session, theme_id=theme.id, workshop_id=workshop.id),
         "latest": latest,
         "found_in_latest": latest is not None and theme.last_run_id == latest.id,
-        "last_run": session.get(ThemeRun, theme.last_run_id) if theme.last_run_id else None,
+        "last_run": themes.run_or_none(session, theme.last_run_id),
         "editable": theme.status in editing.EDITABLE,
-        "merged_into": session.get(Theme, theme.merged_into_id) if theme.merged_into_id else None,
+        "merged_into": themes.theme_or_none(session, theme.merged_into_id),
         "error": error,
         "form": {},
         "consensus": consensus,
@@ -176,17 +164,10 @@ def _theme_context(request: Request, session, theme: Theme, error: DomainError |
     }
 
 
-def _load(session, theme_id: int) -> Theme:
-    theme = session.get(Theme, theme_id)
-    if theme is None:
-        raise NotFound("That theme does not exist.")
-    return theme
-
-
 @guard(Access.MODERATOR)
 def theme_workspace(request: Request) -> Response:
     with request.app.state.db.read() as session:
-        context = _theme_context(request, session, _load(session, request.path_params["theme_id"]))
+        context = _theme_context(request, session, themes.get_theme(session, request.path_params["theme_id"]))
     if is_htmx(request) and request.headers.get("hx-target") == "curate-theme":
         return render(request, "partials/curate_theme.html", context)
     return render(request, "curation/theme.html", context)
@@ -194,7 +175,7 @@ def theme_workspace(request: Request) -> Response:
 
 def _theme_error(request: Request, theme_id: int, error: DomainError, form: dict | None = None) -> Response:
     with request.app.state.db.read() as session:
-        context = _theme_context(request, session, _load(session, theme_id), error)
+        context = _theme_context(request, session, themes.get_theme(session, theme_id), error)
     context["form"] = form or {}
     if is_htmx(request):
         return render(request, "partials/curate_theme.html", context)
@@ -204,7 +185,7 @@ def _theme_error(request: Request, theme_id: int, error: DomainError, form: dict
 def _theme_done(request: Request, theme_id: int, message: str) -> Response:
     if is_htmx(request):
         with request.app.state.db.read() as session:
-            context = _theme_context(request, session, _load(session, theme_id))
+            context = _theme_context(request, session, themes.get_theme(session, theme_id))
         context["done"] = message
         return render(request, "partials/curate_theme.html", context)
     flash(request, message)
@@ -217,7 +198,7 @@ def _act(request: Request, perform, *, form_echo: dict | None = None) -> Respons
     form = form_of(request)
     try:
         with request.app.state.db.write() as session:
-            _load(session, theme_id)
+            themes.get_theme(session, theme_id)
             show_id, message = perform(session, request.state.user.id, form)
     except DomainError as error:
         if error.status_code == 404:
@@ -361,11 +342,8 @@ def promote(request: Request) -> Response:
 @guard(Access.MODERATOR, write=True)
 def promote_candidate(request: Request) -> Response:
     with request.app.state.db.write() as session:
-        candidate = session.get(CandidateFoundation, request.path_params["candidate_id"])
-        if candidate is None:
-            raise NotFound("That candidate foundation does not exist.")
         foundation = promotion.promote_candidate(
-            session, actor_id=request.state.user.id, candidate_id=candidate.id
+            session, actor_id=request.state.user.id, candidate_id=request.path_params["candidate_id"]
         )
         foundation_id = foundation.id
     flash(request, f'Made the foundation "{foundation.title}" from the candidate.')
@@ -389,13 +367,13 @@ def undo(request: Request) -> Response:
         if theme_id is not None:
             return _theme_error(request, theme_id, error)
         with request.app.state.db.read() as session:
-            action = session.get(curation_log.CurationAction, request.path_params["action_id"])
+            action = curation_log.get_action(session, request.path_params["action_id"])
         return _board_error(request, action.workshop_id, error)
     message = f"Undone: {summary}"
     theme_id = integer(back)
     if theme_id is not None:
         with request.app.state.db.read() as session:
-            exists = session.get(Theme, theme_id) is not None
+            exists = themes.theme_exists(session, theme_id)
         if exists:
             return _theme_done(request, theme_id, message)
         theme_id = theme_ids[0] if theme_ids else None
@@ -406,9 +384,7 @@ def undo(request: Request) -> Response:
 def foundation_themes(request: Request) -> Response:
     """The themes grouped under a foundation (linked from the foundation's page)."""
     with request.app.state.db.read() as session:
-        foundation = session.get(Foundation, request.path_params["foundation_id"])
-        if foundation is None:
-            raise NotFound("That foundation does not exist.")
+        foundation = foundations.get_foundation(session, request.path_params["foundation_id"])
         grouped = promotion.themes_of_foundation(session, foundation_id=foundation.id)
     return render(request, "curation/foundation_themes.html", {"foundation": foundation, "themes": grouped})
 
@@ -432,7 +408,9 @@ def _unthemed_context(
 @guard(Access.MODERATOR)
 def unthemed(request: Request) -> Response:
     with request.app.state.db.read() as session:
-        context = _unthemed_context(request, session, _workshop(session, request.path_params["workshop_id"]))
+        context = _unthemed_context(
+            request, session, workshops.workshop_by_id(session, request.path_params["workshop_id"])
+        )
     if is_htmx(request) and request.headers.get("hx-target") == "unthemed-list":
         return render(request, "partials/unthemed_list.html", context)
     return render(request, "curation/unthemed.html", context)
@@ -444,7 +422,7 @@ def move_unthemed(request: Request) -> Response:
     form = form_of(request)
     try:
         with request.app.state.db.write() as session:
-            _workshop(session, workshop_id)
+            workshops.workshop_by_id(session, workshop_id)
             target = integer(form.get("to_theme_id"))
             if target is None:
                 raise DomainError("Choose the theme to move the contributions into.", field="to_theme_id")
@@ -460,13 +438,15 @@ def move_unthemed(request: Request) -> Response:
         if error.status_code == 404:
             raise
         with request.app.state.db.read() as session:
-            context = _unthemed_context(request, session, _workshop(session, workshop_id), error)
+            context = _unthemed_context(
+                request, session, workshops.workshop_by_id(session, workshop_id), error
+            )
         if is_htmx(request):
             return render(request, "partials/unthemed_list.html", context)
         return render(request, "curation/unthemed.html", context, status_code=error.status_code)
     if is_htmx(request):
         with request.app.state.db.read() as session:
-            context = _unthemed_context(request, session, _workshop(session, workshop_id))
+            context = _unthemed_context(request, session, workshops.workshop_by_id(session, workshop_id))
         context["done"] = message
         return render(request, "partials/unthemed_list.html", context)
     flash(request, message)

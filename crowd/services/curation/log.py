@@ -153,6 +153,13 @@ def record(
     return logged
 
 
+def get_action(session: Session, action_id: int) -> CurationAction:
+    action = session.get(CurationAction, action_id)
+    if action is None:
+        raise NotFound("That curation action does not exist.")
+    return action
+
+
 def latest_for(
     session: Session, *, theme_id: int, workshop_id: int, limit: int = 50
 ) -> CurationAction | None:

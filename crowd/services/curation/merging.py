@@ -24,9 +24,15 @@ def merge(
     theme_ids: Sequence[int],
     versions: dict[int, int] | None = None,
     into_id: int | None = None,
+    workshop_id: int | None = None,
 ) -> Theme:
-    """Merge two or more themes into the first (or ``into_id``); the others are kept as merged."""
+    """Merge two or more themes into the first (or ``into_id``); the others are kept as merged.
+    With ``workshop_id`` (the board's workshop) every chosen theme must be one of that workshop's."""
     ids = [int(i) for i in theme_ids]
+    if workshop_id is not None:
+        for theme_id in ids:
+            if (theme := session.get(Theme, theme_id)) is not None and theme.workshop_id != workshop_id:
+                raise DomainError("Choose themes of this workshop.")
     distinct = list(dict.fromkeys(ids))
     if len(ids) >= 2 and len(distinct) == 1:
         raise DomainError("A theme cannot be merged with itself: choose two or more different themes.")

@@ -48,6 +48,13 @@ def get_draft(session: Session, declaration_id: int, *, lock: bool = False) -> D
     return draft
 
 
+def version_by_id(session: Session, declaration_id: int) -> DeclarationVersion:
+    version = session.get(DeclarationVersion, declaration_id)
+    if version is None:
+        raise NotFound("That version of the declaration does not exist.")
+    return version
+
+
 def published_versions(session: Session) -> list[DeclarationVersion]:
     query = (
         select(DeclarationVersion)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from crowd.models import Contribution, ContributionKind, PollAnswer, Vote, Workshop
+from crowd.services.errors import NotFound
 
 
 @dataclass
@@ -16,6 +17,14 @@ class Activity:
     votes: list[tuple[Vote, Contribution]]
     polls: list[tuple[PollAnswer, Workshop]]
     workshops: dict[int, Workshop]
+
+
+def own_contribution(session: Session, *, contribution_id: int, participant_id: int) -> Contribution:
+    """The person's own contribution (not withdrawn); NotFound for anyone else's."""
+    contribution = session.get(Contribution, contribution_id)
+    if contribution is None or contribution.author_id != participant_id or contribution.withdrawn_at:
+        raise NotFound("That contribution is not available.")
+    return contribution
 
 
 def my_activity(session: Session, *, participant_id: int) -> Activity:

@@ -26,6 +26,19 @@ class ProfileForm:
     consent_quote: bool = False
 
 
+def find_by_email(session: Session, email: str) -> Participant | None:
+    """The person who signed in with this address (any case), if anyone has."""
+    return session.exec(select(Participant).where(Participant.email == email.strip().lower())).first()
+
+
+def names_of(session: Session, participant_ids: set[int]) -> dict[int, str]:
+    """Each person's display name (or email when they have none), by number."""
+    if not participant_ids:
+        return {}
+    rows = session.exec(select(Participant).where(col(Participant.id).in_(participant_ids)))
+    return {p.id: p.display_name or p.email for p in rows}
+
+
 def organisations(session: Session) -> list[Organisation]:
     return list(session.exec(select(Organisation).order_by(Organisation.name)))
 

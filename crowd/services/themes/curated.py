@@ -411,6 +411,43 @@ def latest_good_run(session: Session, *, workshop_id: int) -> ThemeRun | None:
     ).first()
 
 
+def theme_exists(session: Session, theme_id: int) -> bool:
+    return session.get(Theme, theme_id) is not None
+
+
+def run_or_none(session: Session, run_id: int | None) -> ThemeRun | None:
+    """The run with this number, or None (a theme made by a moderator has no run)."""
+    return session.get(ThemeRun, run_id) if run_id else None
+
+
+def theme_or_none(session: Session, theme_id: int | None) -> Theme | None:
+    return session.get(Theme, theme_id) if theme_id else None
+
+
+def other_active_themes(session: Session, *, workshop_id: int, theme_id: int) -> list[Theme]:
+    """The workshop's active themes but this one, by label: where its members can be moved to."""
+    return list(
+        session.exec(
+            select(Theme)
+            .where(Theme.workshop_id == workshop_id, Theme.status == ThemeStatus.ACTIVE, Theme.id != theme_id)
+            .order_by(col(Theme.label))
+        )
+    )
+
+
+def run_contents(session: Session, run: ThemeRun) -> tuple[list[RunTheme], list[CandidateFoundation]]:
+    """A run's frozen themes by cluster and its candidate foundations in order."""
+    run_themes = session.exec(
+        select(RunTheme).where(RunTheme.run_id == run.id).order_by(col(RunTheme.cluster))
+    )
+    candidates = session.exec(
+        select(CandidateFoundation)
+        .where(CandidateFoundation.run_id == run.id)
+        .order_by(col(CandidateFoundation.position))
+    )
+    return list(run_themes), list(candidates)
+
+
 def list_themes(session: Session, *, workshop_id: int) -> list[ThemeSummary]:
     latest = latest_good_run(session, workshop_id=workshop_id)
     items = session.exec(

@@ -266,6 +266,16 @@ def get_shown(session: Session, contribution_id: int, *, workshop_id: int | None
     return contribution
 
 
+def item_address(session: Session, contribution_id: int) -> str:
+    """Where a contribution is shown: its idea's page, at the contribution."""
+    contribution = session.get(Contribution, contribution_id)
+    if contribution is None:
+        raise NotFound("That contribution is not available.")
+    workshop = session.get(Workshop, contribution.workshop_id)
+    assert workshop is not None  # a foreign key
+    return f"/w/{workshop.slug}/ideas/{contribution.parent_id or contribution.id}#c{contribution.id}"
+
+
 def comments_of(session: Session, idea_id: int) -> list[Contribution]:
     statement = (
         select(Contribution)

@@ -117,6 +117,23 @@ def require_open(workshop: Timetable) -> None:
     raise DomainError("This workshop is not open yet: you can read the draft, but not post, comment or vote.")
 
 
+NO_WORKSHOP = "That workshop does not exist."
+
+
+def workshop_by_id(session: Session, workshop_id: int) -> Workshop:
+    """The workshop with this number, drafts included (the design group's pages address workshops by
+    number); NotFound, always with the same message, when there is none."""
+    workshop = session.get(Workshop, workshop_id)
+    if workshop is None:
+        raise NotFound(NO_WORKSHOP)
+    return workshop
+
+
+def choices(session: Session) -> list[tuple[int, str]]:
+    """(number, title) of every workshop, by title: the options of a "which workshop" list."""
+    return [(w.id, w.title) for w in session.exec(select(Workshop).order_by(col(Workshop.title)))]
+
+
 def get_workshop(session: Session, slug: str, *, include_drafts: bool = False) -> Workshop:
     workshop = session.exec(select(Workshop).where(Workshop.slug == slug)).first()
     if workshop is None:
@@ -186,7 +203,4 @@ def save_section(
 
 
 def slug_of(session: Session, workshop_id: int) -> str:
-    workshop = session.get(Workshop, workshop_id)
-    if workshop is None:
-        raise NotFound("No such workshop")
-    return workshop.slug
+    return workshop_by_id(session, workshop_id).slug
