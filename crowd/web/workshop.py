@@ -112,9 +112,7 @@ def _idea_list_context(request: Request, session, workshop, sections=None) -> di
 def workshop_page(request: Request) -> Response:
     slug = request.path_params["slug"]
     with request.app.state.db.read() as session:
-        workshop, sections = _shared_workshop(
-            request, session, slug, include_drafts=_include_drafts(request)
-        )
+        workshop, sections = _shared_workshop(request, session, slug, include_drafts=_include_drafts(request))
         context = _idea_list_context(request, session, workshop, sections)
         if is_htmx(request) and request.headers.get("hx-target") == "idea-list":
             return render(request, "partials/idea_list.html", context)
@@ -161,8 +159,29 @@ def post_idea(request: Request) -> Response:
     return RedirectResponse(f"/w/{slug}/ideas/{posted.contribution.id}", status_code=303)
 
 
-def _thread_context(request: Request, session, workshop, idea: Contribution) -> dict:
-    comments = contributions.comments_of(session, idea.id)
+def _shared_thread(request: Request, session, workshop, idea_id: int):
+    """The idea, its comments and their authors from the page cache, with this moment's vote counts."""
+
+    def load():
+        idea = contributions.get_shown(session, idea_id, workshop_id=workshop.id)
+        comments = [] if idea.parent_id else contributions.comments_of(session, idea.id)
+        ids = {c.author_id for c in [idea, *comments] if c.author_id}
+        return idea, comments, contributions.authors_by_id(session, ids)
+
+    key = ("thread", workshop.id, idea_id)
+    idea, comments, authors = request.app.state.pages.get(
+        key, page_cache.depends(Contribution, Participant), load
+    )
+    counts = votes.current_counts(session, [c.id for c in [idea, *comments]])
+    shown = [_Shown(c, counts.get(c.id)) for c in [idea, *comments]]
+    return shown[0], shown[1:], authors
+
+
+def _thread_context(
+    request: Request, session, workshop, idea: Contribution, comments=None, authors=None, sections=None
+) -> dict:
+    if comments is None:
+        comments = contributions.comments_of(session, idea.id)
     items = [idea, *comments]
     viewer = _viewer_id(request)
     mine = (
@@ -170,13 +189,17 @@ def _thread_context(request: Request, session, workshop, idea: Contribution) -> 
         if viewer
         else {}
     )
-    section = next((s for s in workshops.sections(session, workshop.id) if s.id == idea.section_id), None)
+    if sections is None:
+        sections = workshops.sections(session, workshop.id)
+    if authors is None:
+        authors = contributions.authors_by_id(session, {c.author_id for c in items if c.author_id})
+    section = next((s for s in sections if s.id == idea.section_id), None)
     return {
         "workshop": workshop,
         "idea": idea,
         "comments": comments,
         "mine": mine,
-        "authors": contributions.authors_by_id(session, {c.author_id for c in items if c.author_id}),
+        "authors": authors,
         "section": section,
         "status": workshops.effective_status(workshop),
     }
@@ -185,11 +208,11 @@ def _thread_context(request: Request, session, workshop, idea: Contribution) -> 
 @guard(PUBLIC)
 def idea_page(request: Request) -> Response:
     with request.app.state.db.read() as session:
-        workshop = workshops.get_workshop(session, request.path_params["slug"])
-        idea = contributions.get_shown(session, request.path_params["idea_id"], workshop_id=workshop.id)
+        workshop, sections = _shared_workshop(request, session, request.path_params["slug"])
+        idea, comments, authors = _shared_thread(request, session, workshop, request.path_params["idea_id"])
         if idea.parent_id:
             return RedirectResponse(f"/w/{workshop.slug}/ideas/{idea.parent_id}#c{idea.id}", status_code=303)
-        context = _thread_context(request, session, workshop, idea)
+        context = _thread_context(request, session, workshop, idea, comments, authors, sections)
     return render(request, "workshop/idea.html", context)
 
 
