@@ -41,15 +41,14 @@ class PipelineParams:
     representatives: int = 5
     seed: int = 42
 
-    def cluster_size_for(self, n: int) -> int:
-        if self.min_cluster_size is not None:
-            return self.min_cluster_size
-        return int(np.clip(round(n / 80), 5, 250))
+    def cluster_size_for(self, n: int) -> int | None:
+        """None: the clusterer chooses the smallest theme size per corpus (see HdbscanClusterer)."""
+        return self.min_cluster_size
 
     def neighbors_for(self, n: int) -> int:
         if self.n_neighbors is not None:
             return self.n_neighbors
-        return int(np.clip(round(n / 400), 10, 30))
+        return 15  # UMAP's own default: local enough for many small topics, at any corpus size
 
 
 class Pipeline:
@@ -151,11 +150,14 @@ class Pipeline:
 
         t = time.perf_counter()
         clusterer = self.clusterer or HdbscanClusterer(
-            min_cluster_size=int(params["min_cluster_size"]),
+            min_cluster_size=self.params.cluster_size_for(n),
             min_samples=self.params.min_samples,
             selection=self.params.selection,
+            seed=self.params.seed,
         )
         labels = _renumber(clusterer.fit_predict(points))
+        if params["min_cluster_size"] is None:
+            params["min_cluster_size"] = getattr(clusterer, "chosen_min_cluster_size", None)
         if self.params.reassign_threshold is not None:
             labels = reassign_noise(vectors=matrix, labels=labels, threshold=self.params.reassign_threshold)
         timings["cluster"] = time.perf_counter() - t

@@ -1,0 +1,74 @@
+"""Fine and coarse corpora alike: many small topics give many themes, a few broad topics give few.
+
+Hand-made vectors (no model, no UMAP): each topic is a tight cloud around its own direction."""
+
+import numpy as np
+from sklearn.metrics import normalized_mutual_info_score
+
+from clustering import Pipeline, PipelineParams
+from clustering.cluster import HdbscanClusterer, candidate_sizes
+from clustering.reduce import NoReduction
+
+
+def _topics(*, count: int, size: int, spread: float, dims: int = 12, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(count, dims))
+    rows = np.repeat(np.arange(count), size)
+    vectors = centres[rows] / np.linalg.norm(centres[rows], axis=1, keepdims=True)
+    vectors = vectors + rng.normal(0, spread, vectors.shape)
+    texts = [f"topic {t} point {i}" for i, t in enumerate(rows)]
+    return texts, [str(t) for t in rows], vectors.astype(np.float32)
+
+
+def _run(texts, vectors, params=None):
+    ids = [str(i) for i in range(len(texts))]
+    pipeline = Pipeline(reducer=NoReduction(), params=params or PipelineParams())
+    return ids, pipeline.run(texts=texts, ids=ids, vectors=vectors)
+
+
+def test_a_corpus_of_many_small_topics_gets_many_small_themes():
+    # 100 topics of 15: the old default (smallest theme = n/80 = 19) could not hold one of them
+    texts, labels, vectors = _topics(count=100, size=15, spread=0.03)
+
+    ids, result = _run(texts, vectors)
+
+    assert 90 <= len(result.themes) <= 110
+    assert normalized_mutual_info_score(labels, result.labels_for(ids)) >= 0.95
+    assert result.params["min_cluster_size"] < 15
+
+
+def test_a_corpus_of_a_few_broad_topics_gets_a_few_large_themes():
+    texts, labels, vectors = _topics(count=4, size=400, spread=0.12, seed=1)
+
+    ids, result = _run(texts, vectors)
+
+    assert 4 <= len(result.themes) <= 6
+    assert normalized_mutual_info_score(labels, result.labels_for(ids)) >= 0.9
+
+
+def test_a_smallest_theme_size_set_by_hand_is_kept():
+    texts, _, vectors = _topics(count=100, size=15, spread=0.03)
+
+    _, result = _run(texts, vectors, PipelineParams(min_cluster_size=40))
+
+    assert result.params["min_cluster_size"] == 40
+    assert all(theme.size >= 40 for theme in result.themes)
+
+
+def test_the_search_records_each_size_it_tried_and_stops_after_the_best():
+    _, _, vectors = _topics(count=20, size=30, spread=0.03)
+    clusterer = HdbscanClusterer()
+
+    clusterer.fit_predict(vectors)
+
+    tried = [t["min_cluster_size"] for t in clusterer.tried]
+    assert tried == candidate_sizes(600)[: len(tried)]
+    assert clusterer.chosen_min_cluster_size in tried
+    best = max(clusterer.tried, key=lambda t: t["score"])
+    assert best["min_cluster_size"] == clusterer.chosen_min_cluster_size
+    assert best["themes"] == 20
+
+
+def test_candidate_sizes_grow_by_half_up_to_a_tenth_of_the_corpus():
+    assert candidate_sizes(40) == [5]
+    assert candidate_sizes(1000) == [5, 8, 11, 17, 25, 38, 57, 85]
