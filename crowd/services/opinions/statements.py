@@ -86,12 +86,12 @@ def statement_page(
     spread: list[float | None] = []
     strength: list[float] = []
     for j in range(len(table.ids)):
-        rows = np.flatnonzero(enough[:, j])
-        if len(rows) < 2:
+        heard = np.flatnonzero(enough[:, j])
+        if len(heard) < 2:
             spread.append(None)
             strength.append(-math.inf)
             continue
-        high, low = rows[np.nanargmax(shares[rows, j])], rows[np.nanargmin(shares[rows, j])]
+        high, low = heard[np.nanargmax(shares[heard, j])], heard[np.nanargmin(shares[heard, j])]
         spread.append(float(shares[high, j] - shares[low, j]))
         strength.append(
             division_strength(counts.na[high, j], counts.ns[high, j], counts.na[low, j], counts.ns[low, j])
@@ -108,7 +108,7 @@ def statement_page(
     page = min(max(page, 1), pages)
     chosen = order[(page - 1) * PER_PAGE : page * PER_PAGE]
     statements = statements_of(session, [table.ids[j] for j in chosen], slug)
-    rows = []
+    rows: list[StatementRow] = []
     for j in chosen:
         sid = table.ids[j]
         by_group = [
