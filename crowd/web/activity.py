@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from crowd.models import Access, Contribution
 from crowd.security import form_of, guard
 from crowd.services.declaration import provenance
-from crowd.services.errors import DomainError, NotFound
+from crowd.services.errors import DomainError
 from crowd.services.people import activity, notifications
 from crowd.services.workshop import contributions, safeguarding, workshops
 from crowd.templating import flash, render
@@ -33,10 +33,9 @@ def my_activity(request: Request) -> Response:
 
 
 def _own(request: Request, session) -> Contribution:
-    contribution = session.get(Contribution, request.path_params["contribution_id"])
-    if contribution is None or contribution.author_id != request.state.user.id or contribution.withdrawn_at:
-        raise NotFound("That contribution is not available.")
-    return contribution
+    return activity.own_contribution(
+        session, contribution_id=request.path_params["contribution_id"], participant_id=request.state.user.id
+    )
 
 
 @guard(Access.PARTICIPANT)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlmodel import col, select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from crowd.models import Access, Participant
+from crowd.models import Access
 from crowd.security import form_of, guard
 from crowd.services import audit, mail
 from crowd.services.errors import DomainError
@@ -77,14 +76,7 @@ def audit_log(request: Request) -> Response:
             )
         )
         ids = {e.actor_id for e in rows if e.actor_id}
-        actors = (
-            {
-                p.id: p.display_name or p.email
-                for p in session.exec(select(Participant).where(col(Participant.id).in_(ids)))
-            }
-            if ids
-            else {}
-        )
+        actors = participants.names_of(session, ids)
     context = {"entries": rows, "params": params, "errors": errors, "actors": actors}
     return render(request, "admin/audit.html", context, status_code=400 if errors else 200)
 
@@ -114,7 +106,7 @@ def _actor(session, raw: str, errors: dict[str, str]) -> int | None:
         return None
     if raw.isdigit():
         return int(raw)
-    found = session.exec(select(Participant).where(Participant.email == raw.lower())).first()
+    found = participants.find_by_email(session, raw)
     if found is None:
         errors["actor"] = "No one has that email address"
         return None

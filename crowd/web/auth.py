@@ -12,6 +12,7 @@ from crowd.security import PUBLIC, form_of, guard, sign_in, sign_out
 from crowd.services.errors import DomainError, ValidationFailed
 from crowd.services.people import auth, participants
 from crowd.templating import flash, render
+from crowd.web.params import session_value
 
 
 @guard(PUBLIC)
@@ -55,7 +56,7 @@ def sign_out_now(request: Request) -> Response:
     user = request.state.user
     if user is not None:
         with request.app.state.db.write() as session:
-            auth.end_session(session, participant_id=user.id, session_id=request.session.get("sid"))
+            auth.end_session(session, participant_id=user.id, session_id=session_value(request, "sid"))
     sign_out(request)
     return RedirectResponse("/", status_code=303)
 

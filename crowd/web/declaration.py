@@ -18,6 +18,7 @@ from crowd.services.declaration.snapshot import paragraphs
 from crowd.services.errors import DomainError, NotFound
 from crowd.templating import flash, is_htmx, render
 from crowd.web.limits import check_address_rate
+from crowd.web.params import session_value
 
 # Feedback and support answers from one visitor (IP or participant, and browser session) per minute.
 FEEDBACK_LIMIT = "6/minute"
@@ -29,7 +30,7 @@ def visitor_of(request: Request) -> str:
     user = request.state.user
     if user is not None:
         return f"p:{user.id}"
-    key = request.session.get("visitor")
+    key = session_value(request, "visitor")
     if not key:
         key = secrets.token_urlsafe(16)
         request.session["visitor"] = key

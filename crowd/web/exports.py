@@ -8,21 +8,21 @@ export never sits in memory and a failure shows an error page rather than a trun
 from __future__ import annotations
 
 from markupsafe import Markup
-from sqlmodel import select
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from crowd.models import Access, Workshop
+from crowd.models import Access
 from crowd.security import PUBLIC, form_of, guard
 from crowd.services.declaration import versions as declarations
 from crowd.services.errors import DomainError, ValidationFailed
 from crowd.services.exports import run as exports
+from crowd.services.workshop import workshops
 from crowd.templating import is_htmx, render
 
 
 def _workshop_choices(session) -> list[tuple[int, str]]:
-    return [(w.id, w.title) for w in session.exec(select(Workshop).order_by(Workshop.title))]
+    return workshops.choices(session)
 
 
 def _choices(request: Request) -> dict:

@@ -6,7 +6,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from crowd.models import Access, ImportStatus, Stream, Workshop
+from crowd.models import Access, ImportStatus, Stream
 from crowd.security import form_of, guard
 from crowd.services.errors import DomainError
 from crowd.services.streams import imports
@@ -83,7 +83,7 @@ def upload(request: Request) -> Response:
 def batch_page(request: Request) -> Response:
     with request.app.state.db.read() as session:
         batch = imports.get_batch(session, request.path_params["batch_id"])
-        workshop = session.get(Workshop, batch.workshop_id)
+        workshop = workshops.workshop_by_id(session, batch.workshop_id)
         notes = imports.notes_of(session, batch_id=batch.id) if batch.status != ImportStatus.PREVIEW else []
     context = {
         "batch": batch,

@@ -19,21 +19,21 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from crowd.models import Access, LiveEvent, LiveQuestion, QuestionKind
+from crowd.models import Access, LiveEvent, QuestionKind
 from crowd.security import PUBLIC, RateLimited, form_of, guard
 from crowd.services.errors import DomainError, NotFound, ValidationFailed
 from crowd.services.streams import live
 from crowd.services.workshop import workshops
 from crowd.templating import flash, is_htmx, render
 from crowd.web.limits import check_address_rate
-from crowd.web.params import integer
+from crowd.web.params import integer, session_value
 
 DEVICE_BURST = "20 per 10 second"
 _burst = MovingWindowRateLimiter(MemoryStorage())
 
 
 def device_of(request: Request) -> str:
-    device = request.session.get("device")
+    device = session_value(request, "device")
     if not device:
         device = secrets.token_urlsafe(16)
         request.session["device"] = device
@@ -80,21 +80,18 @@ def join_form(request: Request) -> Response:
         code = live.normalise_code(code)
         if code:
             with request.app.state.db.read() as session:
-                found = session.exec(_by_code(code)).first()
-            if found is not None:
-                return RedirectResponse(f"/live/{code}", status_code=303)
+                try:
+                    live.event_by_code(session, code)
+                except NotFound:
+                    pass
+                else:
+                    return RedirectResponse(f"/live/{code}", status_code=303)
         if not code:
             context = {"code": "", "error": "Enter the code shown on the screen."}
             return render(request, "live/join.html", context, status_code=400)
         context = {"code": code, "error": "There is no live event with that code. Check it and try again."}
         return render(request, "live/join.html", context, status_code=404)
     return render(request, "live/join.html", {"code": "", "error": None})
-
-
-def _by_code(code: str):
-    from sqlmodel import select
-
-    return select(LiveEvent).where(LiveEvent.code == code)
 
 
 def _attendee_context(request: Request, session, event: LiveEvent, *, change: bool = False) -> dict:
@@ -251,8 +248,6 @@ def open_question(request: Request) -> Response:
     event_id = request.path_params["event_id"]
     question_id = integer(form_of(request).get("question_id"))
     with request.app.state.db.write() as session:
-        if question_id is not None and session.get(LiveQuestion, question_id) is None:
-            raise NotFound("No such question.")
         chosen = live.set_open(
             session, actor_id=request.state.user.id, event_id=event_id, question_id=question_id
         )

@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from crowd.models import Access, Workshop, WorkshopStatus
 from crowd.models._base import LONDON
 from crowd.security import form_of, guard
-from crowd.services.errors import NotFound, ValidationFailed
+from crowd.services.errors import ValidationFailed
 from crowd.services.workshop import workshops
 from crowd.templating import flash, render
 
@@ -62,9 +62,7 @@ def create_workshop(request: Request) -> Response:
 
 
 def _edit_context(session, workshop_id: int, form=None, errors=None, section_errors=None) -> dict:
-    workshop = session.get(Workshop, workshop_id)
-    if workshop is None:
-        raise NotFound("No such workshop")
+    workshop = workshops.workshop_by_id(session, workshop_id)
     return {
         "workshop": workshop,
         "form": form or _form_of_workshop(workshop),
@@ -107,8 +105,7 @@ def save_section(request: Request) -> Response:
     position = str(data.get("position", "")).strip()
     try:
         with request.app.state.db.write() as session:
-            if session.get(Workshop, workshop_id) is None:
-                raise NotFound("No such workshop")
+            workshops.workshop_by_id(session, workshop_id)
             workshops.save_section(
                 session,
                 actor_id=request.state.user.id,

@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from crowd.models import Access, CareRole, Workshop
 from crowd.security import form_of, guard
 from crowd.services.boroughs import BOROUGHS
-from crowd.services.errors import NotFound, ValidationFailed
+from crowd.services.errors import ValidationFailed
 from crowd.services.streams import paper
 from crowd.services.workshop import workshops
 from crowd.templating import flash, render
@@ -16,10 +16,7 @@ from exports.response_form import render_response_form
 
 
 def _workshop(session, request: Request) -> Workshop:
-    workshop = session.get(Workshop, request.path_params["workshop_id"])
-    if workshop is None:
-        raise NotFound("There is no such workshop.")
-    return workshop
+    return workshops.workshop_by_id(session, request.path_params["workshop_id"])
 
 
 @guard(Access.MODERATOR)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from starlette.requests import Request
+
 BIGGEST = 2**63 - 1  # the largest value a database integer column holds
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,19}")
 
@@ -20,6 +22,12 @@ def integer(raw: object, default: int | None = None) -> int | None:
         return default
     value = int(text)
     return value if -BIGGEST - 1 <= value <= BIGGEST else default
+
+
+def session_value(request: Request, key: str, default: object = None) -> object:
+    """A value kept in the signed session cookie (not the database session)."""
+    cookie = request.session  # a dict; named apart from the ORM's session.get that web code must not call
+    return cookie.get(key, default)
 
 
 def integers(values: Iterable[object]) -> list[int]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from crowd.models import Access, Participant, SafeguardingStatus
+from crowd.models import Access, SafeguardingStatus
 from crowd.security import form_of, guard
 from crowd.services.errors import DomainError
+from crowd.services.people import participants
 from crowd.services.people.auth import normalise_email
 from crowd.services.workshop import moderation, safeguarding
 from crowd.templating import flash, render
@@ -107,7 +107,7 @@ def set_role(request: Request) -> Response:
     except DomainError as error:
         return _roles_page(request, {"email": error.message}, 400)
     with request.app.state.db.write() as session:
-        person = session.exec(select(Participant).where(Participant.email == email)).first()
+        person = participants.find_by_email(session, email)
         if person is None:
             return _roles_page(request, {"email": "Nobody has signed in with that email address yet."}, 400)
         safeguarding.grant(session, actor_id=request.state.user.id, participant_id=person.id, on=on)

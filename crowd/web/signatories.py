@@ -8,7 +8,7 @@ import io
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from crowd.models import Access, AssessmentStatus, DeclarationVersion, OrganisationKind
+from crowd.models import Access, AssessmentStatus, OrganisationKind
 from crowd.security import PUBLIC, AccessDenied, form_of, guard
 from crowd.services import audit
 from crowd.services.declaration import benchmark, signatories
@@ -99,7 +99,7 @@ def decide_claim(request: Request) -> Response:
             actor_id=request.state.user.id,
             approve=approve,
         )
-        number = session.get(DeclarationVersion, signatory.declaration_id).number
+        number = declarations.version_by_id(session, signatory.declaration_id).number
     verb = "approved" if approve else "refused"
     flash(request, f"The claim to sign for {signatory.organisation_name} is {verb}.")
     return RedirectResponse(f"/declaration/signatories?v={number}", status_code=303)
@@ -109,7 +109,7 @@ def _assess_context(session, signatory_id: int, **extra) -> dict:
     signatory = signatories.get_signatory(session, signatory_id)
     if signatory.approved_at is None:
         raise AccessDenied("This sign-up is waiting for a lead to confirm it: assessments can follow then.")
-    version = session.get(DeclarationVersion, signatory.declaration_id)
+    version = declarations.version_by_id(session, signatory.declaration_id)
     bench = benchmark.build_benchmark(session, declaration=version)
     progress = next(p for p in bench.progress if p.signatory.id == signatory.id)
     context = {

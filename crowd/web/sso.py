@@ -22,6 +22,7 @@ from crowd.security import PUBLIC, guard, sign_in
 from crowd.services.errors import DomainError
 from crowd.services.people import auth, sso
 from crowd.templating import flash, render
+from crowd.web.params import session_value
 
 log = logging.getLogger("crowd.sso")
 NEXT_KEY = "sso_next"
@@ -87,7 +88,7 @@ async def callback(request: Request) -> Response:
         log.warning("sso %s: sign-in refused: %s: %s", provider.name, type(error).__name__, error)
         return _refused(request, f"Signing in with {provider.label} did not work, so nothing changed. Try again, "
                         "or ask for a sign-in link by email.")  # fmt: skip
-    next_url = request.session.get(NEXT_KEY, "/")
+    next_url = session_value(request, NEXT_KEY, "/")
     try:
         with request.app.state.db.write() as session:
             participant = sso.account_for(session, provider=provider, claims=claims,

@@ -11,20 +11,13 @@ from starlette.responses import RedirectResponse, Response
 from crowd.models import Access, ThemeRun, Workshop
 from crowd.security import form_of, guard
 from crowd.services import signals
-from crowd.services.errors import DomainError, NotFound
+from crowd.services.errors import DomainError
 from crowd.services.themes import citations, embeddings
 from crowd.services.themes import curated as themes
 from crowd.services.themes import runs as theme_runs
 from crowd.services.workshop import votes, workshops
 from crowd.templating import flash, is_htmx, render
 from crowd.web.params import integer
-
-
-def _workshop(session, workshop_id: int) -> Workshop:
-    workshop = session.get(Workshop, workshop_id)
-    if workshop is None:
-        raise NotFound("That workshop does not exist.")
-    return workshop
 
 
 def _themes_context(session, workshop: Workshop) -> dict:
@@ -42,14 +35,16 @@ def _themes_context(session, workshop: Workshop) -> dict:
 @guard(Access.MODERATOR)
 def theme_list(request: Request) -> Response:
     with request.app.state.db.read() as session:
-        context = _themes_context(session, _workshop(session, request.path_params["workshop_id"]))
+        context = _themes_context(
+            session, workshops.workshop_by_id(session, request.path_params["workshop_id"])
+        )
     return render(request, "themes/list.html", context)
 
 
 @guard(Access.MODERATOR)
 def run_list(request: Request) -> Response:
     with request.app.state.db.read() as session:
-        workshop = _workshop(session, request.path_params["workshop_id"])
+        workshop = workshops.workshop_by_id(session, request.path_params["workshop_id"])
         runs = theme_runs.list_runs(session, workshop_id=workshop.id)
     return render(request, "themes/runs.html", {"workshop": workshop, "runs": runs})
 
@@ -68,7 +63,7 @@ def start_run(request: Request) -> Response:
         if error.status_code == 404:
             raise
         with request.app.state.db.read() as session:
-            context = _themes_context(session, _workshop(session, workshop_id))
+            context = _themes_context(session, workshops.workshop_by_id(session, workshop_id))
         context.update(form={"min_cluster_size": raw}, error=error)
         return render(request, "themes/list.html", context, status_code=error.status_code)
     signals.CONTRIBUTION_POSTED.set()  # wake an in-process worker now rather than at its next poll
@@ -79,7 +74,7 @@ def start_run(request: Request) -> Response:
 @guard(Access.MODERATOR)
 def run_page(request: Request) -> Response:
     with request.app.state.db.read() as session:
-        workshop = _workshop(session, request.path_params["workshop_id"])
+        workshop = workshops.workshop_by_id(session, request.path_params["workshop_id"])
         run = theme_runs.get_run(session, request.path_params["run_id"], workshop_id=workshop.id)
         context = {"workshop": workshop, "run": run, **_snapshot(session, run)}
     if is_htmx(request):
@@ -88,21 +83,10 @@ def run_page(request: Request) -> Response:
 
 
 def _snapshot(session, run: ThemeRun) -> dict:
-    from sqlmodel import col, select
-
-    from crowd.models import CandidateFoundation, RunTheme
-
     if not run.finished:
         return {"run_themes": [], "foundations": []}
-    run_themes = session.exec(
-        select(RunTheme).where(RunTheme.run_id == run.id).order_by(col(RunTheme.cluster))
-    )
-    foundations = session.exec(
-        select(CandidateFoundation)
-        .where(CandidateFoundation.run_id == run.id)
-        .order_by(col(CandidateFoundation.position))
-    )
-    return {"run_themes": list(run_themes), "foundations": list(foundations)}
+    run_themes, foundations = themes.run_contents(session, run)
+    return {"run_themes": run_themes, "foundations": foundations}
 
 
 @guard(Access.MODERATOR)
@@ -110,7 +94,7 @@ def theme_page(request: Request) -> Response:
     page = integer(request.query_params.get("page"), 1)
     with request.app.state.db.read() as session:
         theme = themes.get_theme(session, request.path_params["theme_id"])
-        workshop = _workshop(session, theme.workshop_id)
+        workshop = workshops.workshop_by_id(session, theme.workshop_id)
         members = themes.members_of(session, theme_id=theme.id, page=page)
         context = {"workshop": workshop, "theme": theme, "members": members}
         if is_htmx(request) and request.headers.get("hx-target") == "theme-members":
@@ -126,8 +110,8 @@ def theme_page(request: Request) -> Response:
             else citations.description_draft(
                 session, description=theme.description, description_ids=theme.description_ids
             ),
-            last_run=session.get(ThemeRun, theme.last_run_id) if theme.last_run_id else None,
-            created_run=session.get(ThemeRun, theme.created_in_run_id) if theme.created_in_run_id else None,
+            last_run=themes.run_or_none(session, theme.last_run_id),
+            created_run=themes.run_or_none(session, theme.created_in_run_id),
             found_in_latest=latest is not None and theme.last_run_id == latest.id,
         )
     return render(request, "themes/theme.html", context)
@@ -144,7 +128,7 @@ def similar(request: Request) -> Response:
         embeddings.MODEL.load_in_background()  # ready for the next keystroke; this one is not kept waiting
     if model is not None:
         with request.app.state.db.read() as session:
-            workshop = workshops.get_workshop(session, request.path_params["slug"])
+            workshop = workshops.getworkshops.workshop_by_id(session, request.path_params["slug"])
             items = embeddings.similar_ideas(session, workshop_id=workshop.id, text=text, model=model)
             mine = votes.my_votes(
                 session,

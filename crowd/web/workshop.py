@@ -260,10 +260,7 @@ async def vote(request: Request) -> Response:
 
 def _voted_item_url(request: Request, contribution_id: int) -> str:
     with request.app.state.db.read() as session:
-        contribution = session.get(Contribution, contribution_id)
-        workshop_slug = workshops.slug_of(session, contribution.workshop_id)
-    target = contribution.parent_id or contribution.id
-    return f"/w/{workshop_slug}/ideas/{target}#c{contribution.id}"
+        return contributions.item_address(session, contribution_id)
 
 
 @guard(Access.PARTICIPANT, write=True)
