@@ -35,7 +35,10 @@ PUBLIC = None
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-MAX_BODY = 60 * 1024 * 1024
+MAX_BODY = 60 * 1024 * 1024  # a signed-in person's upload
+ANONYMOUS_MAX_BODY = 256 * 1024  # without signing in: a sign-in form, feedback, a live answer
+TOO_LARGE = "That upload is too large (the limit is 60 MB)."
+ANONYMOUS_TOO_LARGE = "That is too much to send without signing in (the limit is 256 KB)."
 URLENCODED = "application/x-www-form-urlencoded"
 
 
@@ -266,15 +269,26 @@ class CSRFMiddleware:
             # the read API takes bearer tokens only, never the session cookie: no CSRF to forge
             await self.app(scope, receive, send)
             return
-        body = b""
+        session = scope.get("session", {})
+        if not session.get("csrf"):  # no form of ours was ever loaded: refused unread
+            await self.refuse(Request(scope, receive))(scope, receive, send)
+            return
+        limit, too_large = (
+            (MAX_BODY, TOO_LARGE) if session.get("pid") else (ANONYMOUS_MAX_BODY, ANONYMOUS_TOO_LARGE)
+        )
+        if _declared_length(scope) > limit:  # refused before a byte is read
+            await _plain(send, 413, too_large)
+            return
+        chunks = bytearray()
         more = True
         while more:
             message = await receive()
-            body += message.get("body", b"")
+            chunks += message.get("body", b"")
             more = message.get("more_body", False)
-            if len(body) > MAX_BODY:
-                await _plain(send, 413, "That upload is too large (the limit is 60 MB).")
+            if len(chunks) > limit:
+                await _plain(send, 413, too_large)
                 return
+        body = bytes(chunks)
 
         request = Request(scope, _replay(body, receive))
         try:
@@ -289,6 +303,16 @@ class CSRFMiddleware:
             return
         scope.setdefault("state", {})["form"] = form
         await self.app(scope, _replay(body, receive), send)
+
+
+def _declared_length(scope: Scope) -> int:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return 0
+    return 0
 
 
 async def _parse_form(request: Request, body: bytes) -> FormData:
