@@ -104,6 +104,7 @@ def test_voting_one_at_a_time_with_javascript_swaps_the_card(browser: Browser, l
     expect(card).to_contain_text("Your vote is recorded: you disagreed and marked it important.")
     expect(card).to_contain_text("Idea 2 of 3")
     assert current_idea(page) != first
+    expect(page.locator("#next-idea-text")).to_be_focused()  # focus moves to the new idea
     assert page.url.endswith(f"/w/{slug}/one-at-a-time")
     fits_the_screen(page)
     check_accessibility(page)
