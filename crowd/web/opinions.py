@@ -162,5 +162,13 @@ def all_statements(request: Request) -> Response:
             if run is not None
             else None
         )
-    context = {"workshop": workshop, "run": run, "listing": listing, "sorts": list(statements.StatementSort)}
+        pinnable = foundations.list_foundations(session) if moderator else []
+    context = {
+        "workshop": workshop,
+        "run": run,
+        "listing": listing,
+        "sorts": list(statements.StatementSort),
+        "moderator": moderator,
+        "foundations": pinnable,
+    }
     return render(request, "opinions/statements.html", context)

@@ -171,3 +171,33 @@ def test_with_too_few_votes_everywhere_the_map_says_so_instead_of_listing(app, c
     assert "No statement splits the groups sharply yet." in html
     assert "No statement sets group A apart yet with at least 9 of its votes behind it." in html
     assert "A 8 votes" in client.get(f"/w/{camps.workshop.slug}/opinions/statements").text  # not "100%"
+
+
+def test_moderators_pin_from_the_all_statements_page_but_never_a_thin_statement(client, db, camps, person):
+    from crowd.models import Access
+    from crowd.services.declaration import foundations
+
+    thin = add_thin_statement(db, camps)
+    with db.write() as session:
+        foundation_id = foundations.create_foundation(
+            session, actor_id=None, title="Get personal", statement="We must get personal."
+        ).id
+    run = opinions.start_run(db, workshop_id=camps.workshop.id, actor_id=None)
+    moderator = person("mod@example.org", access=Access.MODERATOR)
+    url = f"/w/{camps.workshop.slug}/opinions/statements"
+
+    listing = moderator.client.get(url).text
+    assert listing.count("Pin as evidence for the foundation") == len(camps.consensus_ids)
+    assert "Pin as evidence" not in client.get(url).text  # the public sees no pin forms
+
+    refused = moderator.post(
+        f"/w/{camps.workshop.slug}/opinions/pin",
+        {"run_id": run.id, "contribution_id": thin, "foundation_id": foundation_id},
+    )
+    assert refused.status_code == 400 and "Only a statement that every group agrees with" in refused.text
+    pinned = moderator.post(
+        f"/w/{camps.workshop.slug}/opinions/pin",
+        {"run_id": run.id, "contribution_id": camps.consensus_ids[1], "foundation_id": foundation_id},
+        follow_redirects=True,
+    )
+    assert "Pinned: the statement is now a quote" in pinned.text
