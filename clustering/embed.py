@@ -179,7 +179,9 @@ class OnnxEmbedder:
         folder = (cache_dir or default_cache_dir()) / "onnx" / MODEL_NAME
         path = export_onnx(folder=folder, quantized=quantized)
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or os.cpu_count() or 1
+        options.intra_op_num_threads = threads or len(os.sched_getaffinity(0)) or 1
+        options.inter_op_num_threads = 1  # one batch at a time: parallelism is inside each operator
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
@@ -229,9 +231,41 @@ class CachedEmbedder:
         return np.stack([found[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, DIMENSIONS))
 
 
+def cpu_flags() -> set[str]:
+    """The CPU's feature flags (Linux /proc/cpuinfo; empty elsewhere)."""
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return set()
+    for line in text.splitlines():
+        if line.startswith(("flags", "Features")):
+            return set(line.split(":", 1)[1].split())
+    return set()
+
+
+def best_route(flags: set[str] | None = None) -> str:
+    """The fastest route for this CPU, by its features: "qint8" (int8 ONNX) where the CPU has integer
+    dot products - VNNI (avx512_vnni, avx_vnni) or AVX2, whose int8 kernels onnxruntime uses - and
+    "fp32" (ONNX fp32) on older CPUs, where int8 emulation is slower than float. CROWD_EMBED_ROUTE
+    (qint8, fp32 or torch) overrides it. bench/pipeline.py measures the routes side by side."""
+    chosen = os.environ.get("CROWD_EMBED_ROUTE", "").strip().lower()
+    if chosen in {"qint8", "fp32", "torch"}:
+        return chosen
+    flags = cpu_flags() if flags is None else flags
+    if flags & {"avx512_vnni", "avx_vnni", "avx2", "asimddp"}:
+        return "qint8"
+    return "fp32"
+
+
+def route_embedder(route: str, *, threads: int | None = None) -> Embedder:
+    if route == "torch":
+        return TorchEmbedder(threads=threads)
+    return OnnxEmbedder(quantized=route == "qint8", threads=threads)
+
+
 def default_embedder(*, cache: EmbeddingCache | None = None) -> Embedder:
-    """The fast route (quantised ONNX), cached when a cache is given."""
-    inner: Embedder = OnnxEmbedder()
+    """The fastest route on this machine (see `best_route`), cached when a cache is given."""
+    inner: Embedder = route_embedder(best_route())
     return CachedEmbedder(inner, cache) if cache is not None else inner
 
 

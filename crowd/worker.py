@@ -111,6 +111,10 @@ class BackgroundWorker:
         except Exception:
             log.exception("the embedding model could not be loaded; themes and similar ideas are off")
             return
+        try:  # compile UMAP now, at start-up, so no moderator's first theme run waits for it
+            log.info("UMAP compiled in %.0f s", warm_up_umap())
+        except Exception:
+            log.exception("UMAP could not be warmed up; the first theme run will compile it")
         self.worker.run_forever()
 
     def start(self) -> BackgroundWorker:
