@@ -302,7 +302,10 @@ class CSRFMiddleware:
             await self.refuse(request)(scope, _replay(body, receive), send)
             return
         scope.setdefault("state", {})["form"] = form
-        await self.app(scope, _replay(body, receive), send)
+        try:
+            await self.app(scope, _replay(body, receive), send)
+        finally:
+            await form.close()  # uploads are spooled temporary files: closed once the answer is sent
 
 
 def _declared_length(scope: Scope) -> int:
