@@ -372,6 +372,8 @@ def _spans(run: list[str], longest: int) -> list[tuple[str, ...]]:
             joined = [w.lower() for w in span if w.lower() in JOINERS]
             if len(joined) > 1 and joined[:2] != ["between", "and"]:
                 break
+            if joined and j + 1 < len(run) and run[j].lower() == "and" and run[j + 1].lower() not in DO_VERBS:
+                continue  # "housing for damp" of "housing for damp and overcrowding" is cut short
             spans.append(tuple(span))
     return spans
 
