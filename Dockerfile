@@ -9,7 +9,7 @@
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 WORKER_IN_PROCESS=false \
-    PIP_NO_CACHE_DIR=1 ENVIRONMENT=production SECURE_COOKIES=true
+    PIP_NO_CACHE_DIR=1 ENVIRONMENT=production SECURE_COOKIES=true HSTS_SECONDS=31536000
 
 RUN apt-get update && apt-get install -y --no-install-recommends libgomp1 \
     && rm -rf /var/lib/apt/lists/* \

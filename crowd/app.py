@@ -274,7 +274,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     middleware = [
         Middleware(LoadShedMiddleware, max_requests=settings.overload_max_requests),
         Middleware(TrustedProxyMiddleware, trusted=settings.trusted_proxies),
-        Middleware(SecurityHeadersMiddleware),
+        Middleware(SecurityHeadersMiddleware, hsts_seconds=settings.hsts_seconds),
         Middleware(
             SessionMiddleware,
             secret_key=settings.secret_key,

@@ -365,11 +365,21 @@ SECURITY_HEADERS = [
 ]
 
 
-class SecurityHeadersMiddleware:
-    """Add a strict Content-Security-Policy and the usual hardening headers to every response."""
+PRIVATE_PREFIXES = ("/me", "/profile", "/admin", "/auth/")
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class SecurityHeadersMiddleware:
+    """Add a strict Content-Security-Policy and the usual hardening headers to every response; HSTS when
+    ``hsts_seconds`` (Settings.hsts_seconds) is set; ``Cache-Control: no-store`` on every response to a
+    signed-in person and on personal pages, so no shared or browser cache keeps personal data."""
+
+    def __init__(self, app: ASGIApp, hsts_seconds: int = 0) -> None:
         self.app = app
+        self.headers = list(SECURITY_HEADERS)
+        if hsts_seconds > 0:
+            self.headers.append(
+                (b"strict-transport-security", f"max-age={hsts_seconds}; includeSubDomains".encode())
+            )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -379,7 +389,10 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {name for name, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
+                extra = [(k, v) for k, v in self.headers if k not in names]
+                private = scope.get("session", {}).get("pid") or scope["path"].startswith(PRIVATE_PREFIXES)
+                if private and b"cache-control" not in names:
+                    extra.append((b"cache-control", b"no-store"))
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 

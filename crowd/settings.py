@@ -40,6 +40,8 @@ class Settings:
     session_days: int = 14  # a session ends this long after sign-in, however busy
     session_idle_minutes: int = 480  # and after this long without a request
     secure_cookies: bool = False
+    hsts_seconds: int = 0  # Strict-Transport-Security max-age; set it (e.g. 31536000) once HTTPS works
+    rate_limit_heavy: str = "30/minute"  # costly reads (similar ideas) per person or address
     rate_limit_storage: str = "memory://"
     rate_limit_signin: str = "10/minute"
     rate_limit_writes: str = "120/minute"

@@ -20,7 +20,8 @@ from crowd.templating import flash, render
 def outbox(request: Request) -> Response:
     with request.app.state.db.read() as session:
         messages = mail.outbox(session)
-    return render(request, "admin/outbox.html", {"messages": messages})
+    shown = [(m, mail.shown_body(m.body)) for m in messages]
+    return render(request, "admin/outbox.html", {"messages": messages, "shown": shown})
 
 
 def _users_context(request: Request, errors: dict | None = None) -> dict:

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from crowd.models import Access, ThemeRun, Workshop
-from crowd.security import form_of, guard
+from crowd.security import check_rate, form_of, guard
 from crowd.services import signals
 from crowd.services.errors import DomainError
 from crowd.services.themes import citations, embeddings
@@ -120,9 +120,10 @@ def theme_page(request: Request) -> Response:
 @guard(Access.PARTICIPANT)
 def similar(request: Request) -> Response:
     """Up to three similar ideas for the text being typed; empty when the model is not loaded."""
+    settings = request.app.state.settings
+    check_rate(request, settings.rate_limit_heavy, "heavy")  # an embedding per call: limited like a write
     text = request.query_params.get("text", "")[:2000]
     context: dict = {"items": [], "tallies": {}, "open": False}
-    settings = request.app.state.settings
     model = embeddings.embedder(load=False) if settings.embeddings_enabled else None
     if settings.embeddings_enabled and model is None:
         embeddings.MODEL.load_in_background()  # ready for the next keystroke; this one is not kept waiting
