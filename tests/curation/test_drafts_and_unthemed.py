@@ -178,3 +178,21 @@ def test_participants_cannot_see_or_move_unthemed_contributions(db, person, them
     address = f"/manage/workshops/{themed.workshop.id}/themes/unthemed"
     assert someone.client.get(address).status_code == 403
     assert someone.post(address, {"to_theme_id": 1, "contribution_ids": [1]}).status_code == 403
+
+
+def test_quotes_come_from_different_people_and_roles_and_link_to_their_contributions(db, person, themed):
+    from crowd.services.themes import curated
+
+    carers = themed.theme_of(db, "carers")
+    with db.read() as session:
+        quotes = curated.representative_quotes(session, theme=session.get(Theme, carers.id))
+    assert len({q.contribution.author_id for q in quotes}) == len(quotes) == 3  # the topic has three authors
+    assert {q.role for q in quotes} == {"staff", "service_user", "carer"}
+    assert all(q.name == "" for q in quotes)  # nobody here consented to be quoted by name
+    mod = person("mod@example.org", access=Access.MODERATOR)
+    page = mod.client.get(f"/manage/themes/{carers.id}").text
+    for q in quotes:
+        assert (
+            f'/w/{themed.workshop.slug}/ideas/{q.contribution.id}">contribution {q.contribution.id}</a>'
+            in page
+        )

@@ -565,11 +565,19 @@ def representative_quotes(session: Session, *, theme: Theme, count: int = 5) -> 
     ]
 
 
+def _echoes(one: str, other: str) -> bool:
+    """The same point again ("So true. Report every outcome by borough ..." after the idea itself)."""
+    from clustering.sentences import content_words
+
+    a, b = ({w.lower() for w in content_words(t)} for t in (one, other))
+    return bool(a and b) and len(a & b) / min(len(a), len(b)) >= 0.6
+
+
 def _quote_value(item: tuple, chosen: list[tuple]) -> float:
     """Closer to the centre first; a new role, a new stream and consent to be quoted count for more; the
-    same person or the same text twice never."""
+    same person twice, or the same point twice, never."""
     rank, c, who, consent, _, author = item
-    if any(author == q[5] or c.text.casefold() == q[1].text.casefold() for q in chosen):
+    if any(author == q[5] or _echoes(c.text, q[1].text) for q in chosen):
         return float("-inf")
     new_role = who not in {q[2] for q in chosen}
     new_stream = c.stream not in {q[1].stream for q in chosen}
