@@ -16,10 +16,18 @@ from dataclasses import dataclass
 from sqlalchemy import exists, update
 from sqlmodel import Session, col, func, select
 
-from crowd.models import Contribution, ContributionStatus, OpinionRunStatus, Section, Vote, VoteChoice
+from crowd.models import (
+    Contribution,
+    ContributionStatus,
+    OpinionRun,
+    OpinionRunStatus,
+    Section,
+    Vote,
+    VoteChoice,
+)
 from crowd.models._base import utcnow
 from crowd.services.errors import NotFound
-from crowd.services.opinions import runs, standings
+from crowd.services.opinions import standings
 from crowd.services.workshop import votes
 from opinions.routing import choose_next, priority_metric
 
@@ -49,24 +57,21 @@ def _shown_ideas(workshop_id: int):
 
 
 def extremities(session: Session, *, workshop_id: int) -> dict[int, float]:
-    """Each statement's extremity in the workshop's latest successful run (empty before any run)."""
-    run = runs.latest_run(session, workshop_id=workshop_id, status=OpinionRunStatus.OK)
-    table = standings.read(run.statements) if run else None
-    if table is None:
+    """Each statement's extremity in the workshop's latest successful run (empty before any run).
+    Reads the run's standings column only, not its (much larger) result."""
+    stored = session.exec(
+        select(OpinionRun.statements)
+        .where(OpinionRun.workshop_id == workshop_id, OpinionRun.status == OpinionRunStatus.OK)
+        .order_by(col(OpinionRun.id).desc())
+        .limit(1)
+    ).first()
+    if not stored or stored.get("version") != standings.VERSION:
         return {}
-    return {s: float(e) for s, e in zip(table.ids, table.extremity, strict=True)}
+    return {int(s): float(e) for s, e in zip(stored["ids"], stored["extremity"], strict=True)}
 
 
-def priorities(candidates: list[Contribution], extremity: dict[int, float]) -> dict[int, float]:
-    return {
-        c.id: priority_metric(
-            c.agree_count,
-            c.pass_count,
-            c.agree_count + c.disagree_count + c.pass_count,
-            extremity.get(c.id, 0.0),
-        )
-        for c in candidates
-    }
+def priority_of(agree: int, disagree: int, passed: int, extremity: float) -> float:
+    return priority_metric(agree, passed, agree + disagree + passed, extremity)
 
 
 def next_idea(
@@ -79,13 +84,20 @@ def next_idea(
     total = session.exec(
         select(func.count()).select_from(Contribution).where(*_shown_ideas(workshop_id))
     ).one()
-    candidates = list(session.exec(select(Contribution).where(*_shown_ideas(workshop_id), ~voted_on)))
+    candidates = session.exec(
+        select(
+            Contribution.id, Contribution.agree_count, Contribution.disagree_count, Contribution.pass_count
+        )
+        .where(*_shown_ideas(workshop_id), ~voted_on)
+        .order_by(col(Contribution.id))
+    ).all()
+    extremity = extremities(session, workshop_id=workshop_id)
     chosen_id = choose_next(
-        [c.id for c in candidates],
-        priorities(candidates, extremities(session, workshop_id=workshop_id)),
+        [cid for cid, *_ in candidates],
+        {cid: priority_of(a, d, p, extremity.get(cid, 0.0)) for cid, a, d, p in candidates},
         rng=rng,
     )
-    idea = next((c for c in candidates if c.id == chosen_id), None)
+    idea = session.get(Contribution, chosen_id) if chosen_id is not None else None
     section = session.get(Section, idea.section_id) if idea and idea.section_id else None
     return NextIdea(idea=idea, section=section, voted=total - len(candidates), total=total)
 
