@@ -2,9 +2,13 @@
 
 Three planted camps vote on 50 random statements each (agreeing with their camp's stance 80% of the
 time); 5% of statements are agreed by everyone. Runs a full analysis, then an incremental one with 5,000
-more votes warm-started from the first. The last line printed is one JSON object.
+more votes warm-started from the first. Then replays the largest shared Pol.is conversation
+(../shared/data/polis/vtaiwan.uberx, 1,921 participants, 50,000 votes) through Pol.is's method in
+poll batches (opinions.replay), beside one cold update of the same votes as the in-run reference. The
+last line printed is one JSON object.
 
     .venv/bin/python bench/opinions.py [--participants N] [--statements M] [--votes-each K]
+                                       [--polis DIR] [--poll-seconds S] [--no-replay]
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ sys.path[:] = [str(_ROOT)] + [p for p in sys.path if Path(p or ".").resolve() !=
 sys.modules.pop("opinions", None)
 
 from opinions import analyse_votes  # noqa: E402
+from opinions.evaluate import evaluate_export  # noqa: E402
+
+LARGEST = _ROOT.parent / "shared" / "data" / "polis" / "vtaiwan.uberx"
 
 
 def planted_votes(
@@ -50,6 +57,11 @@ def main() -> None:
     parser.add_argument("--votes-each", type=int, default=50)
     parser.add_argument("--camps", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--polis", type=Path, default=LARGEST, help="Pol.is export folder to replay")
+    parser.add_argument(
+        "--poll-seconds", type=float, default=60.0, help="replay batch (Pol.is polls every 1 s; default 60)"
+    )
+    parser.add_argument("--no-replay", action="store_true", help="skip the Pol.is replay")
     args = parser.parse_args()
     votes, camp, consensus = planted_votes(
         participants=args.participants,
@@ -77,6 +89,7 @@ def main() -> None:
     kept = second.group_of()
     same = sum(kept.get(p) == g for p, g in ours.items()) / max(len(ours), 1)
     found_consensus = {c.statement_id for c in first.consensus}
+    replay = _replay(args) if not args.no_replay and args.polis.is_dir() else {}
     print(f"status: {first.status} ({first.message})")
     print(f"timings: {first.timings}")
     print(f"incremental timings: {second.timings}")
@@ -94,10 +107,30 @@ def main() -> None:
                 "seconds": round(seconds, 2),
                 "incremental_seconds": round(incremental_seconds, 2),
                 "incremental_same_group": round(same, 4),
+                **replay,
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             }
         )
     )
+
+
+def _replay(args: argparse.Namespace) -> dict[str, object]:
+    """Pol.is's method on a real conversation: one cold update (reference), then the replay."""
+    cold = evaluate_export(path=args.polis)
+    replayed = evaluate_export(path=args.polis, replay=True, poll_seconds=args.poll_seconds)
+    print(f"replay of {args.polis.name}: {replayed['updates']} updates in {replayed['seconds']} s")
+    return {
+        "polis_conversation": args.polis.name,
+        "polis_participants": replayed["participants"],
+        "polis_votes": replayed["votes"],
+        "polis_cold_seconds": cold["seconds"],
+        "polis_cold_ari": cold["ari"],
+        "replay_poll_seconds": args.poll_seconds,
+        "replay_updates": replayed["updates"],
+        "replay_seconds": replayed["seconds"],
+        "replay_ms_per_update": round(1000 * replayed["seconds"] / max(replayed["updates"], 1), 1),
+        "replay_ari": replayed["ari"],
+    }
 
 
 if __name__ == "__main__":

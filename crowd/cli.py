@@ -534,7 +534,7 @@ def parser() -> argparse.ArgumentParser:
     opinions_evaluate.add_argument("--replay", action="store_true", help="replay votes.csv by timestamp")
     opinions_evaluate.add_argument("--poll-seconds", type=float, default=1.0, help="replay batch (default 1)")
     opinions_evaluate.add_argument(
-        "--restart-hours", type=float, default=24.0, help="silence taken as a worker restart (0: never)"
+        "--restart-hours", type=float, default=24.0, help="replay: worker restarts every H hours (0: never)"
     )
     opinions_evaluate.add_argument("--seed", type=int, default=0, help="seed of the random PCA start")
     opinions_evaluate.set_defaults(run=cmd_opinions_evaluate)

@@ -118,6 +118,7 @@ def evaluate_export(
     options = ReplayOptions(
         poll_ms=poll_seconds * 1000,
         restart_after_ms=None if restart_hours is None else restart_hours * 3600 * 1000,
+        restart_every_ms=None if restart_hours is None else restart_hours * 3600 * 1000,
         dated=has_times,
         seed=seed,
     )
@@ -244,7 +245,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--restart-hours",
         type=float,
         default=DAY_MS / 3_600_000,
-        help="a silence this long counts as a worker restart in a replay (default 24; 0: never)",
+        help="in a replay, Pol.is's worker restarts this often and after this long a silence "
+        "(default 24; 0: never)",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of Pol.is's random PCA start vectors")
 
@@ -281,9 +283,8 @@ def run(args: argparse.Namespace) -> int:
     except CsvFormatError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(
-        f"{report['format']}: {report['participants']} participants, {report['votes']} votes ({report['mode']})"
-    )
+    print(f"{report['format']}: {report['participants']} participants, {report['votes']} votes")
+    print(f"Pol.is's method, {report['mode']}: {report['updates']} update(s)")
     for note in report["notes"]:
         print(f"note: {note}")
     print(f"{report['status']}: {report['message']}")

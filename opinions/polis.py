@@ -309,10 +309,11 @@ class _Data:
 
 def _nearest_last(points: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Index and distance of the closest centre; on ties the last one (Clojure's min-key keeps the last)."""
-    dist = np.sqrt(((points[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2))
-    flipped = dist[:, ::-1]
-    idx = centers.shape[0] - 1 - np.argmin(flipped, axis=1)
-    return idx, dist[np.arange(len(points)), idx]
+    sq = np.zeros((len(points), len(centers)))
+    for d in range(points.shape[1]):  # two columns: cheaper than an (n, k, 2) temporary
+        sq += np.subtract.outer(points[:, d], centers[:, d]) ** 2
+    idx = centers.shape[0] - 1 - np.argmin(sq[:, ::-1], axis=1)
+    return idx, np.sqrt(sq[np.arange(len(points)), idx])
 
 
 def _cluster_step(data: _Data, clusters: list[Cluster]) -> list[Cluster]:
@@ -398,12 +399,16 @@ def _clean_start(data: _Data, last: list[Cluster], k: int) -> list[Cluster]:
     centres = _centres(data, labels, len(last), old)
     clusters = [Cluster(c.id, list(c.members), centres[j]) for j, c in enumerate(last) if present[j]]
     clusters = _uniqify(clusters)
-    possible = min(k, len({_vec_key(p) for p in data.points}))
+    possible = None
     labels = _labels(data, clusters)
     while True:
         old = np.array([c.center for c in clusters])
         centres = _centres(data, labels, len(clusters), old)
         clusters = [Cluster(c.id, c.members, centres[j]) for j, c in enumerate(clusters)]
+        if len(clusters) >= k:
+            return clusters
+        if possible is None:
+            possible = min(k, len(np.unique(data.points, axis=0)))
         if possible <= len(clusters):
             return clusters
         _, dist = _nearest_last(data.points, centres)

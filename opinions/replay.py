@@ -5,9 +5,10 @@ Pol.is's math worker polls new votes about once a second and runs one warm-start
 vote to one fresh update, as Pol.is does when it recomputes a conversation from scratch. A replay feeds
 votes.csv in poll-sized batches by timestamp, carrying the state (PCA components, base clusters, per-k
 group clusterings, the k smoother, in-conv) from batch to batch, with each batch run by the method Pol.is
-ran on that date. After a silence longer than `restart_after` the worker is taken to have restarted
-(Heroku restarts its processes at least daily): the group clusterings and the k smoother are dropped,
-the rest is reloaded, and the reloaded conversation is updated once before the new batch.
+ran on that date. The worker is taken to restart once a day (Heroku cycles its processes daily) and
+after a silence of a day: the group clusterings and the k smoother are dropped, the rest is reloaded,
+and the reloaded conversation is updated once before the new batch. The exact restart times cannot be
+known from an export.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class ReplayOptions:
     """Votes within one poll interval form one update."""
     restart_after_ms: float | None = DAY_MS
     """A silence at least this long is taken as a worker restart; None: never restart."""
-    restart_every_ms: float | None = None
+    restart_every_ms: float | None = DAY_MS
     """Also restart the worker this often (Heroku cycles each process about once a day); None: only
     after silences."""
     dated: bool = True

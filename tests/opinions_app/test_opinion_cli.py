@@ -66,13 +66,14 @@ def test_opinions_evaluate_reads_a_polis_votes_csv_and_ends_with_json(tmp_path, 
     path = tmp_path / "votes.csv"
     path.write_text("\n".join(rows) + "\n")
     comments = tmp_path / "comments.csv"
-    comments.write_text("comment-id,moderated,comment-body\n0,1,a\n1,1,b\n7,-1,moderated out\n")
+    listed = "".join(f"{c},1,statement {c}\n" for c in range(7))
+    comments.write_text("comment-id,moderated,comment-body\n" + listed + "7,-1,moderated out\n")
 
     code = cli.main(["opinions", "evaluate", str(path), "--comments", str(comments)])
 
     lines = capsys.readouterr().out.strip().splitlines()
     assert code == 0
-    assert lines[0] == "votes: 20 participants, 140 votes"
+    assert lines[0] == "votes: 20 participants, 160 votes"  # a moderated-out column is zeroed, not dropped
     report = json.loads(lines[-1])
     assert report["participants"] == 20 and report["groups"] == 2 and report["ari"] is None
     assert report["statements"] == 7
