@@ -46,12 +46,13 @@ from clustering.sentences import (
 
 SHORT_SHARE = 0.6  # a theme this much made of short replies has no topic to name
 MIXED_SHARE, MIXED_COVERAGE = 0.3, 0.05  # ... nor one a third short whose best phrase hardly anyone used
-SHORTLIST = 24  # phrases of 2+ words embedded per theme
+SHORTLIST = 24  # phrases of 2+ words embedded per theme (fewer when there are many themes: PHRASE_BUDGET)
 SINGLES = 8  # single words, a last resort
+PHRASE_BUDGET, SENTENCE_BUDGET = 1600, 900  # phrases and contributions embedded per run, at most
 OPTIONS = 3
 DIVERSITY = 0.5
 RELEVANCE = 0.65  # weight of closeness to the theme's centre against how many people use the phrase
-CENTRAL = 12  # members per theme whose sentences are drafted from
+CENTRAL = 12  # members per theme whose sentences are drafted from (fewer with many themes)
 # verbs a name never ends on, whatever the corpus says ("Records stay", "Telephone interpreting drops")
 NOT_LAST = frozenset(
     [
@@ -221,16 +222,18 @@ def name_themes(
     index = _PhraseIndex(texts)
     shortlists: dict[int, list[tuple[tuple[str, ...], float]]] = {}
     shorts: dict[int, int] = {}
+    per_theme = int(np.clip(PHRASE_BUDGET // max(len(centroids), 1), 6, SHORTLIST))
+    central_n = int(np.clip(SENTENCE_BUDGET // max(len(centroids), 1), 3, CENTRAL))
     for theme in centroids:
         rows = np.flatnonzero(labels == theme)
         shorts[theme] = sum(1 for r in rows if is_short_reply(texts[r]))
-        shortlists[theme] = _shortlist(index, rows, people, keywords.get(theme, []))
+        shortlists[theme] = _shortlist(index, rows, people, keywords.get(theme, []), size=per_theme)
     phrase_keys = sorted({k for items in shortlists.values() for k, _ in items})
     phrase_vectors = _phrase_vectors(phrase_keys, index, vectors, embedder)
     row_of = {k: i for i, k in enumerate(phrase_keys)}
 
     central = {
-        t: _central_rows(np.flatnonzero(labels == t), vectors, c, support, texts)
+        t: _central_rows(np.flatnonzero(labels == t), vectors, c, support, texts, central_n)
         for t, c in centroids.items()
     }
     pool = _sentence_pool(central, texts, ids, people, support, vectors, embedder)
@@ -260,7 +263,11 @@ def name_themes(
 
 
 def _shortlist(
-    index: _PhraseIndex, rows: np.ndarray, people: list[str], keywords: Sequence[str] = ()
+    index: _PhraseIndex,
+    rows: np.ndarray,
+    people: list[str],
+    keywords: Sequence[str] = (),
+    size: int = SHORTLIST,
 ) -> list[tuple[tuple[str, ...], float]]:
     top: dict[str, float] = {}
     for weight, keyword in zip((1.3, 1.15, 1.05), keywords[:3], strict=False):
@@ -311,8 +318,8 @@ def _shortlist(
         shape *= boost  # holds one of the theme's most particular words (c-TF-IDF: 1.3, 1.15, 1.05)
         scored.append((key, coverage * math.log1p(lift) * shape))
     scored.sort(key=lambda kv: (-kv[1], kv[0]))
-    multi = [kv for kv in scored if len(kv[0]) >= 2][:SHORTLIST]
-    return multi + [kv for kv in scored if len(kv[0]) == 1][:SINGLES]
+    multi = [kv for kv in scored if len(kv[0]) >= 2][:size]
+    return multi + [kv for kv in scored if len(kv[0]) == 1][: max(2, size // 3)]
 
 
 def _phrase_vectors(
@@ -378,6 +385,7 @@ def _central_rows(
     centre: np.ndarray,
     support: np.ndarray | None,
     texts: Sequence[str],
+    count: int = CENTRAL,
 ) -> list[int]:
     score = vectors[rows] @ (centre / (np.linalg.norm(centre) or 1.0))
     if support is not None and support.size and support.max() > 0:
@@ -388,7 +396,7 @@ def _central_rows(
         if key not in seen:
             picked.append(int(rows[i]))
             seen.add(key)
-        if len(picked) == CENTRAL:
+        if len(picked) == count:
             break
     return picked
 
