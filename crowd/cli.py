@@ -220,6 +220,7 @@ def cmd_themes_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from clustering.evaluate import main as evaluate
 
     extra = ["--vectors", args.vectors] if args.vectors else []
+    extra += ["--reference"] if args.reference else []
     return evaluate([args.csv, "--embedder", args.embedder, *extra])
 
 
@@ -504,6 +505,9 @@ def parser() -> argparse.ArgumentParser:
     themes_evaluate.add_argument("csv", metavar="FILE.csv")
     themes_evaluate.add_argument("--embedder", choices=["onnx", "torch"], default="onnx")
     themes_evaluate.add_argument("--vectors", help="precomputed embeddings (.npy, one row per CSV row)")
+    themes_evaluate.add_argument(
+        "--reference", action="store_true", help="also score k-means told the number of classes"
+    )
     themes_evaluate.set_defaults(run=cmd_themes_evaluate)
 
     worker = commands.add_parser("worker", help="run the long-lived theme and embedding worker")
