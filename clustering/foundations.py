@@ -17,7 +17,7 @@ import numpy as np
 
 from clustering.naming import SentencePool, mmr
 from clustering.results import Citation, Foundation, Theme
-from clustering.sentences import Ask, we_must, words
+from clustering.sentences import Ask, content_words, we_must, words
 
 NO_STATEMENT = (
     "None of these contributions asks for something directly: write the statement from the quotes and "
@@ -77,13 +77,17 @@ def _draft(members: list[Theme], pool: SentencePool) -> Foundation:
     support = np.array([pool.sentences[r].support for r in rows]) if rows else np.zeros(0)
     if support.size and support.max() > 0:
         relevance = relevance + 0.1 * support / support.max()
-    used: set[str] = set()
+    used: list[set[str]] = []  # the content words of each sentence already drafted with
+
+    def fresh(text: str) -> bool:
+        mine = {w.lower() for w in content_words(text)}
+        return bool(mine) and all(len(mine & u) / min(len(mine), len(u)) < 0.6 for u in used if u)
 
     def best(kinds: set[Ask], count: int) -> list[int]:
         chosen = [
             i
             for i in range(len(rows))
-            if pool.sentences[rows[i]].ask in kinds and pool.sentences[rows[i]].text.casefold() not in used
+            if pool.sentences[rows[i]].ask in kinds and fresh(pool.sentences[rows[i]].text)
         ]
         if not chosen:
             return []
@@ -93,14 +97,15 @@ def _draft(members: list[Theme], pool: SentencePool) -> Foundation:
         contributions: set[str] = set()
         for j in order:
             s = pool.sentences[rows[chosen[j]]]
-            if s.contribution_id in contributions:
+            if s.contribution_id in contributions or not fresh(
+                s.text
+            ):  # one per contribution, no point twice
                 continue
             picked.append(chosen[j])
             contributions.add(s.contribution_id)
+            used.append({w.lower() for w in content_words(s.text)})
             if len(picked) == count:
                 break
-        for i in picked:
-            used.add(pool.sentences[rows[i]].text.casefold())
         return picked
 
     statement = _statement(best({Ask.WE, Ask.SHOULD, Ask.THERE, Ask.NEED, Ask.DO}, 2), rows, pool)
