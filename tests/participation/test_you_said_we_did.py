@@ -123,3 +123,18 @@ def test_a_made_up_unsubscribe_token_changes_nothing(client):
         "/unsubscribe", data={"token": "x", "csrf_token": csrf_of(client.get("/auth/sign-in").text)}
     )
     assert sent.status_code == 400
+
+
+def test_when_the_mail_server_is_away_nothing_is_marked_sent_and_a_later_step_sends_it(db, world, settings):
+    import dataclasses
+
+    from crowd.devserver import free_port
+
+    with db.write() as session:
+        notifications.set_subscription(session, participant_id=world.ann, on=True)
+    publish(db)
+    away = dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=free_port())
+    assert notifications.send_version_mail(db, settings=away) == 0
+    with db.read() as session:
+        assert session.exec(select(VersionMail)).one().sent_at is None
+    assert notifications.send_version_mail(db, settings=settings) == 1

@@ -27,7 +27,7 @@ from crowd.models import (
 )
 from crowd.models._base import utcnow
 from crowd.services import audit
-from crowd.services.errors import DomainError
+from crowd.services.errors import DomainError, Unavailable
 from crowd.services.mail import send_mail
 from crowd.settings import Settings
 
@@ -172,9 +172,13 @@ def send_due(session: Session, *, settings: Settings) -> int:
         found = subscription(session, participant_id=person.id)
         mail.sent_at = utcnow()
         if person.email and person.erased_at is None and found is not None and found.active:
-            message = send_mail(
-                session, settings=settings, to=person.email, **_message(settings, person, version, found)
-            )
+            try:
+                message = send_mail(
+                    session, settings=settings, to=person.email, **_message(settings, person, version, found)
+                )
+            except Unavailable:
+                mail.sent_at = None  # the mail server is away: keep what went, try the rest on a later step
+                break
             session.flush()
             mail.outbox_id = message.id
             sent += 1
