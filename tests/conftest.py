@@ -16,9 +16,9 @@ from starlette.testclient import TestClient
 
 from crowd.app import create_app
 from crowd.db import Database, create_all
-from crowd.models import Access, CareRole, OutboxMessage, Participant, Section, Workshop, WorkshopStatus
-from crowd.services.workshop import workshops
+from crowd.models import Access, CareRole, OutboxMessage, Participant
 from crowd.settings import Settings
+from tests.factories import make_workshop
 
 POSTGRES_URL = os.environ.get("CROWD_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
@@ -151,26 +151,6 @@ def person(app, db):
     yield make
     for test_client in clients:
         test_client.__exit__(None, None, None)
-
-
-def make_workshop(
-    db: Database,
-    *,
-    title: str = "Our Declaration: the draft",
-    status: WorkshopStatus = WorkshopStatus.OPEN,
-    sections: tuple[str, ...] = ("Get Personal", "Make Boundaries Invisible", "Focus on Outcomes"),
-) -> tuple[Workshop, list[Section]]:
-    with db.write() as session:
-        form = workshops.WorkshopForm(title=title, intro="Read the draft and tell us what you think.")
-        form.status = status.value
-        workshop = workshops.save_workshop(session, actor_id=None, form=form)
-        made = [
-            workshops.save_section(
-                session, actor_id=None, workshop_id=workshop.id, title=t, body=f"We must {t}."
-            )
-            for t in sections
-        ]
-    return workshop, made
 
 
 @pytest.fixture

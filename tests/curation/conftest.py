@@ -14,11 +14,9 @@ import numpy as np
 import pytest
 from sqlmodel import select
 
-from crowd.models import CareRole, Participant, Theme, ThemeStatus, Vote, VoteChoice
-from crowd.models._base import utcnow
+from crowd.models import CareRole, Participant, Theme, ThemeStatus, Vote
 from crowd.services.themes import runs as theme_runs
-from crowd.services.workshop import contributions, votes
-from tests.conftest import make_workshop
+from tests.factories import cast_vote, make_participant, make_workshop, post_idea
 from tests.themes.corpus import MORE, TOPICS
 
 DIM = 384
@@ -65,21 +63,17 @@ def run_now(db, workshop_id: int, actor_id: int | None = None):
 def make_people(db) -> dict[str, list[Participant]]:
     """Five voters in each group (staff, service users, carers) and an author per group."""
     people: dict[str, list[Participant]] = {}
-    with db.write() as session:
-        for role in (CareRole.STAFF, CareRole.SERVICE_USER, CareRole.CARER):
-            made = []
-            for i in range(6):
-                p = Participant(
-                    email=f"{role.value}{i}@example.org",
-                    display_name=f"{role.label} {i}",
-                    role=role,
-                    borough=["Hackney", "Camden", "Lambeth"][i % 3],
-                    consent_privacy_at=utcnow(),
-                )
-                session.add(p)
-                made.append(p)
-            session.flush()
-            people[role.value] = made
+    for role in (CareRole.STAFF, CareRole.SERVICE_USER, CareRole.CARER):
+        people[role.value] = [
+            make_participant(
+                db,
+                f"{role.value}{i}@example.org",
+                name=f"{role.label} {i}",
+                role=role,
+                borough=["Hackney", "Camden", "Lambeth"][i % 3],
+            )
+            for i in range(6)
+        ]
     return people
 
 
@@ -117,18 +111,8 @@ class Themed:
             )
 
 
-def post(db, workshop, section, author: Participant, text: str) -> int:
-    with db.write() as session:
-        return contributions.post_idea(
-            session, workshop=workshop, section_id=section.id, author=author, text=text
-        ).contribution.id
-
-
-def vote(db, participant: Participant, contribution_id: int, choice: VoteChoice) -> None:
-    with db.write() as session:
-        votes.cast_vote(
-            session, participant_id=participant.id, contribution_id=contribution_id, choice=choice
-        )
+post = post_idea  # the curation tests' name for it
+vote = cast_vote
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ import pytest
 from sqlmodel import select
 
 from crowd.db import Database
-from crowd.models import Access, CareRole, Contribution, Participant
+from crowd.models import Access, Contribution, Participant
 from crowd.services.declaration import foundations, outcomes
 from crowd.services.declaration import versions as declarations
 from crowd.services.workshop import contributions
-from tests.conftest import make_workshop
+from tests.factories import make_participant, make_workshop
 
 BASE_URL = "https://crowd.example.org"
 
@@ -18,21 +18,7 @@ BASE_URL = "https://crowd.example.org"
 def add_participant(
     db: Database, email: str, *, access=Access.PARTICIPANT, consent_quote=False, name="Ann Example"
 ):
-    from crowd.models._base import utcnow
-
-    with db.write() as session:
-        person = Participant(
-            email=email,
-            display_name=name,
-            role=CareRole.SERVICE_USER,
-            borough="Hackney",
-            consent_privacy_at=utcnow(),
-            consent_quote=consent_quote,
-            access=access,
-        )
-        session.add(person)
-        session.flush()
-        return person.id
+    return make_participant(db, email, name=name, access=access, consent_quote=consent_quote).id
 
 
 def post_ideas(

@@ -9,10 +9,9 @@ import os
 import pytest
 from sqlmodel import select
 
-from crowd.models import CareRole, Participant, ThemeRun
-from crowd.models._base import utcnow
+from crowd.models import Participant, ThemeRun
 from crowd.services.themes import runs as theme_runs
-from crowd.services.workshop import contributions
+from tests.factories import make_participant, post_idea
 from tests.themes.corpus import TOPICS
 
 
@@ -41,16 +40,7 @@ def fast_reducer():
 
 
 def make_author(db, email: str = "writer@example.org") -> Participant:
-    with db.write() as session:
-        author = Participant(
-            email=email,
-            display_name=email.split("@")[0].title(),
-            role=CareRole.SERVICE_USER,
-            borough="Hackney",
-            consent_privacy_at=utcnow(),
-        )
-        session.add(author)
-    return author
+    return make_participant(db, email, name=email.split("@")[0].title())
 
 
 def post_ideas(db, workshop, section, texts: list[str], *, email: str = "writer@example.org") -> list[int]:
@@ -58,14 +48,7 @@ def post_ideas(db, workshop, section, texts: list[str], *, email: str = "writer@
     with db.read() as session:
         author = session.exec(select(Participant).where(Participant.email == email)).first()
     author = author or make_author(db, email)
-    ids = []
-    for text in texts:
-        with db.write() as session:
-            posted = contributions.post_idea(
-                session, workshop=workshop, section_id=section.id, author=author, text=text
-            )
-            ids.append(posted.contribution.id)
-    return ids
+    return [post_idea(db, workshop, section, author, text) for text in texts]
 
 
 def post_corpus(db, workshop, sections, topics: dict[str, list[str]] = TOPICS) -> dict[int, str]:
