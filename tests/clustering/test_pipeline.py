@@ -56,9 +56,10 @@ def test_each_theme_has_keywords_a_label_quotes_from_itself_and_a_foundation(emb
 def test_well_supported_contributions_are_preferred_as_quotes(embedder, corpus_vectors):
     plain = Pipeline().run(texts=TEXTS, ids=IDS, vectors=corpus_vectors)
     theme = plain.themes[0]
-    favourite = theme.member_ids[-1] if theme.member_ids[-1] not in theme.representative_ids else None
-    if favourite is None:
-        favourite = next(i for i in theme.member_ids if i not in theme.representative_ids)
+    row = {i: r for r, i in enumerate(IDS)}
+    others = [i for i in theme.member_ids if i not in theme.representative_ids]
+    # the most central member that was not quoted: agree votes should lift it into the quotes
+    favourite = max(others, key=lambda i: float(corpus_vectors[row[i]] @ theme.centroid))
     support = [100.0 if i == favourite else 0.0 for i in IDS]
 
     boosted = Pipeline().run(texts=TEXTS, ids=IDS, vectors=corpus_vectors, support=support)

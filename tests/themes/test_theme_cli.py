@@ -35,6 +35,8 @@ def test_themes_evaluate_prints_json_with_the_scores(tmp_path, capsys, monkeypat
     assert code == 0
     assert {"nmi", "ari", "acc", "noise_share", "themes", "npmi", "diversity", "seconds"} <= set(figures)
     assert figures["nmi"] > 0.7
+    assert len(figures["names"]) == figures["themes"]  # the theme table's names, and the labels are words:
+    assert 0.0 <= figures["label_hit"] <= 1.0
 
 
 def test_themes_evaluate_refuses_a_csv_without_a_label_column(tmp_path, capsys):
