@@ -21,7 +21,9 @@ class HdbscanClusterer:
     space wins, noise counted as 0 (``silhouette x share clustered``, on a fixed sample of 5,000 points). A
     corpus of many small, tight topics so gets many small themes, a corpus of a few broad topics few large
     ones, instead of a size that grows with n. The search stops three sizes after the best one, or when a
-    size yields fewer than ``min_themes`` themes; ``chosen_min_cluster_size`` and ``tried`` record it.
+    size yields fewer than ``min_themes`` themes; ``chosen_min_cluster_size`` and ``tried`` record it. When eom
+    lumps the corpus into fewer than ``min_themes`` at every size, the search is repeated with "leaf"
+    selection.
 
     A fixed ``min_cluster_size`` runs once, falling back to "leaf" selection when eom lumps a large corpus
     into fewer than ``min_themes`` clusters (a known failure of eom on some data)."""
@@ -43,7 +45,7 @@ class HdbscanClusterer:
         self.sample = sample
         self.seed = seed
         self.chosen_min_cluster_size: int | None = min_cluster_size
-        self.tried: list[dict[str, float]] = []
+        self.tried: list[dict[str, object]] = []
 
     def fit_predict(self, points: np.ndarray) -> np.ndarray:
         if self.min_cluster_size is None:
@@ -60,7 +62,8 @@ class HdbscanClusterer:
             labels = self._fit(points, "leaf", self.min_cluster_size)
         return labels
 
-    def _search(self, points: np.ndarray) -> np.ndarray:
+    def _search(self, points: np.ndarray, selection: str | None = None) -> np.ndarray:
+        selection = selection or self.selection
         n = points.shape[0]
         sizes = candidate_sizes(n)
         if n < 2 * sizes[0]:
@@ -72,10 +75,12 @@ class HdbscanClusterer:
         since_best = 0
         self.tried = []
         for size in sizes:
-            labels = self._fit(points, self.selection, size)
+            labels = self._fit(points, selection, size)
             found = len(set(labels.tolist()) - {UNTHEMED})
             value = separation(points[rows], labels[rows]) if found >= self.min_themes else -1.0
-            self.tried.append({"min_cluster_size": size, "themes": found, "score": round(value, 4)})
+            self.tried.append(
+                {"min_cluster_size": size, "themes": found, "score": round(value, 4), "selection": selection}
+            )
             if best is None or value > best[0]:
                 best, since_best = (value, size, labels), 0
             else:
@@ -83,6 +88,11 @@ class HdbscanClusterer:
             if found < self.min_themes or since_best >= 3:
                 break
         assert best is not None
+        if best[0] < 0 and selection == "eom":  # eom lumped the corpus at every size: try leaf selection
+            tried = self.tried
+            labels = self._search(points, "leaf")
+            self.tried = tried + self.tried
+            return labels
         self.chosen_min_cluster_size = best[1]
         return best[2]
 

@@ -72,3 +72,13 @@ def test_the_search_records_each_size_it_tried_and_stops_after_the_best():
 def test_candidate_sizes_grow_by_half_up_to_a_tenth_of_the_corpus():
     assert candidate_sizes(40) == [5]
     assert candidate_sizes(1000) == [5, 8, 11, 17, 25, 38, 57, 85]
+
+
+def test_when_eom_lumps_the_corpus_at_every_size_the_search_tries_leaf_selection():
+    _, _, vectors = _topics(count=20, size=30, spread=0.03)
+    clusterer = HdbscanClusterer(min_themes=50)  # more than the corpus holds: every eom result "lumps"
+
+    labels = clusterer.fit_predict(vectors)
+
+    assert {t["selection"] for t in clusterer.tried} == {"eom", "leaf"}
+    assert len(labels) == 600
