@@ -390,7 +390,9 @@ class SecurityHeadersMiddleware:
             if message["type"] == "http.response.start":
                 names = {name for name, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in self.headers if k not in names]
-                private = scope.get("session", {}).get("pid") or scope["path"].startswith(PRIVATE_PREFIXES)
+                path = scope["path"]
+                signed_in = scope.get("session", {}).get("pid") and not path.startswith("/static/")
+                private = signed_in or path.startswith(PRIVATE_PREFIXES)
                 if private and b"cache-control" not in names:
                     extra.append((b"cache-control", b"no-store"))
                 message["headers"] = [*message.get("headers", []), *extra]

@@ -59,6 +59,7 @@ def test_finding_17_hsts_when_configured_and_no_store_on_personal_data(settings,
     data = ann.client.get("/me/data")
     assert data.status_code == 200 and data.headers["cache-control"] == "no-store"
     assert ann.client.get("/").headers["cache-control"] == "no-store"  # signed in: nothing cached
+    assert ann.client.get("/static/css/crowd.css").headers.get("cache-control") != "no-store"  # but assets
     assert "strict-transport-security" not in data.headers  # off unless set
     app = create_app(dataclasses.replace(settings, hsts_seconds=31536000), migrate=False)
     with TestClient(app) as visitor:
