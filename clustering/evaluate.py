@@ -147,9 +147,7 @@ def label_hit(*, labels: Sequence[str], predicted: Sequence[int], names: dict[in
 
     classes = sorted(set(labels))
     themes = sorted(set(predicted) - {UNTHEMED})
-    if not classes:
-        return 0.0
-    if not themes:
+    if not classes or not themes:
         return 0.0
     row = {c: i for i, c in enumerate(classes)}
     col = {t: j for j, t in enumerate(themes)}
