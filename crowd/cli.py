@@ -405,7 +405,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
             workshop_id = _workshop_id(database, args.workshop)
             with Console(stderr=True).status("Drawing the charts..."):
                 options = exports.ReportOptions(workshop_id=workshop_id, fmt=suffix)
-                export = exports.export_report(database, actor=None, options=options, via="cli")
+                export = exports.export_report(
+                    database, actor=None, options=options, via="cli", threshold=settings.small_cell_threshold
+                )
         out.write_bytes(export.body or b"")
         print(f"Wrote {out} ({export.size:,} bytes)")
         return 0

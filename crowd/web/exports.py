@@ -165,7 +165,9 @@ def download_report(request: Request) -> Response:
     return _download(
         request,
         exports.report_options,
-        lambda options: exports.export_report(db, actor=actor, options=options),
+        lambda options: exports.export_report(
+            db, actor=actor, options=options, threshold=request.app.state.settings.small_cell_threshold
+        ),
     )
 
 
@@ -175,7 +177,10 @@ def report_page(request: Request) -> Response:
     raw = request.query_params.get("workshop", "")
     workshop_id = int(raw) if raw.isdigit() else None
     report, sections = exports.report_page(
-        request.app.state.db, actor=request.state.user, workshop_id=workshop_id
+        request.app.state.db,
+        actor=request.state.user,
+        workshop_id=workshop_id,
+        threshold=request.app.state.settings.small_cell_threshold,
     )
     with request.app.state.db.read() as session:
         workshops = _workshop_choices(session)

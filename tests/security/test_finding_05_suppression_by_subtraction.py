@@ -116,3 +116,15 @@ def test_finding_05_a_single_small_group_beside_a_shown_total_gets_a_complement(
     report["equality"] = []
     roles = dict(next(s for s in report_sections(report) if s.title == "Participants by role").rows)
     assert roles["Carer"] == SUPPRESSED and roles["Service user"] == SUPPRESSED and roles["Staff"] == "40"
+
+
+def test_finding_05_the_report_follows_the_one_threshold_setting(db, settings):
+    from crowd.services.exports import run as exports
+
+    assert exports.report_figures(db, workshop_id=None, threshold=10)["small_cell_threshold"] == 10
+    report = sample_report()
+    report["small_cell_threshold"] = 10
+    report["participants_by_role"] = {"Staff": 40, "Service user": 22, "Carer": 7}
+    report["equality"] = []
+    roles = dict(next(s for s in report_sections(report) if s.title == "Participants by role").rows)
+    assert roles["Carer"] == SUPPRESSED

@@ -35,6 +35,7 @@ from exports import poster as poster_renderer
 from exports import report as report_renderer
 from exports.data import DataExportSummary, QuasiIdentifiers, write_data_zip
 from exports.errors import ExportError
+from exports.suppression import DEFAULT_THRESHOLD
 
 PAPERS = ("a3", "a4")
 POSTER_FORMATS = ("pdf", "png")
@@ -345,17 +346,25 @@ def export_data(
     return ExportFile(filename=filename, media_type=MEDIA_TYPES["zip"], path=out, details=details), summary
 
 
-def report_figures(db: Database, *, workshop_id: int | None) -> dict:
+def report_figures(db: Database, *, workshop_id: int | None, threshold: int = DEFAULT_THRESHOLD) -> dict:
+    """The report's figures, with the small-cell threshold (SMALL_CELL_THRESHOLD) its tables suppress by."""
     with db.read() as session:
         _workshop(session, workshop_id, "report_workshop")
-        return data.engagement_report(session, workshop_id=workshop_id)
+        figures = data.engagement_report(session, workshop_id=workshop_id)
+    figures["small_cell_threshold"] = threshold
+    return figures
 
 
 def export_report(
-    db: Database, *, actor: Participant | None, options: ReportOptions, via: str = "web"
+    db: Database,
+    *,
+    actor: Participant | None,
+    options: ReportOptions,
+    via: str = "web",
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> ExportFile:
     """The engagement report as HTML or PDF (the app's own page is ``report_page``)."""
-    report = report_figures(db, workshop_id=options.workshop_id)
+    report = report_figures(db, workshop_id=options.workshop_id, threshold=threshold)
     body = report_renderer.render_report(report=report, fmt=options.fmt)  # type: ignore[arg-type]
     filename = f"engagement-report-{_stamp()}.{options.fmt}"
     details = {"filename": filename, "workshop_id": options.workshop_id, "format": options.fmt}
@@ -363,9 +372,11 @@ def export_report(
     return ExportFile(filename=filename, media_type=MEDIA_TYPES[options.fmt], body=body, details=details)
 
 
-def report_page(db: Database, *, actor: Participant, workshop_id: int | None) -> tuple[dict, list]:
+def report_page(
+    db: Database, *, actor: Participant, workshop_id: int | None, threshold: int = DEFAULT_THRESHOLD
+) -> tuple[dict, list]:
     """The report's figures and sections (chart and table) for the page shown in the app; audited."""
-    report = report_figures(db, workshop_id=workshop_id)
+    report = report_figures(db, workshop_id=workshop_id, threshold=threshold)
     sections = report_renderer.report_sections(report)  # type: ignore[arg-type]
     _record(db, actor=actor, kind=ExportKind.REPORT, target_id=workshop_id,
             details={"workshop_id": workshop_id, "format": "page"}, via="web")  # fmt: skip
