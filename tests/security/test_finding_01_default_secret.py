@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 
 import itsdangerous
 import pytest
@@ -21,7 +22,9 @@ from crowd.settings import DEV_SECRET, Settings, SettingsError
 
 
 def forged_cookie(secret: str, participant_id: int, epoch: int) -> str:
-    payload = base64.b64encode(json.dumps({"pid": participant_id, "epoch": epoch}).encode())
+    now = int(time.time())
+    session = {"pid": participant_id, "epoch": epoch, "sid": "f" * 16, "at": now, "seen": now}
+    payload = base64.b64encode(json.dumps(session).encode())
     return itsdangerous.TimestampSigner(secret).sign(payload).decode()
 
 
@@ -53,7 +56,7 @@ def test_finding_01_an_app_built_in_code_refuses_a_missing_secret(tmp_path):
         create_app(Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}"), migrate=False)
 
 
-def test_finding_01_a_cookie_signed_with_the_source_code_secret_opens_nothing(app, db, person):
+def test_finding_01_a_cookie_signed_with_the_source_code_secret_opens_nothing(app, db, person, settings):
     admin = person("admin@example.org", access=Access.ADMIN)
     with db.read() as session:
         epoch = session.exec(select(Participant).where(Participant.id == admin.id)).one().session_epoch
@@ -61,6 +64,9 @@ def test_finding_01_a_cookie_signed_with_the_source_code_secret_opens_nothing(ap
         attacker.cookies.set("crowd_session", forged_cookie(DEV_SECRET, admin.id, epoch))
         response = attacker.get("/admin/users", follow_redirects=False)
     assert response.status_code == 303 and "/auth/sign-in" in response.headers["location"]
+    with TestClient(app) as insider:  # the same cookie signed with the app's own key does open it
+        insider.cookies.set("crowd_session", forged_cookie(settings.secret_key, admin.id, epoch))
+        assert insider.get("/admin/users", follow_redirects=False).status_code == 200
 
 
 def test_finding_01_export_pseudonyms_have_their_own_key(settings):
