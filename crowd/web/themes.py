@@ -129,7 +129,7 @@ def similar(request: Request) -> Response:
         embeddings.MODEL.load_in_background()  # ready for the next keystroke; this one is not kept waiting
     if model is not None:
         with request.app.state.db.read() as session:
-            workshop = workshops.getworkshops.workshop_by_id(session, request.path_params["slug"])
+            workshop = workshops.get_workshop(session, request.path_params["slug"])
             items = embeddings.similar_ideas(session, workshop_id=workshop.id, text=text, model=model)
             mine = votes.my_votes(
                 session,
