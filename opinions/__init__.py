@@ -5,6 +5,8 @@ Pure: numpy, scipy and scikit-learn only; it never imports the web application.
 
 from opinions.analysis import NOT_ENOUGH, analyse_votes
 from opinions.matrix import VoteChoice, VoteMatrix, build_vote_matrix
+from opinions.polis import PolisMethod, PolisState
+from opinions.replay import ReplayOptions, run_cold, run_replay
 from opinions.results import (
     Composition,
     ConsensusStatement,
@@ -30,7 +32,10 @@ __all__ = [
     "MajorityStatement",
     "OpinionParams",
     "OpinionResult",
+    "PolisMethod",
+    "PolisState",
     "Point",
+    "ReplayOptions",
     "Representative",
     "VoteChoice",
     "VoteMatrix",
@@ -38,4 +43,6 @@ __all__ = [
     "analyse_votes",
     "build_vote_matrix",
     "result_from_dict",
+    "run_cold",
+    "run_replay",
 ]
