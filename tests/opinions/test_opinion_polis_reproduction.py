@@ -188,3 +188,26 @@ def test_refusal_changes_nothing_on_disk(tmp_path: Path) -> None:
     with pytest.raises(CsvFormatError):
         evaluate_export(path=path)
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("day", "pca_iters", "base_iters", "base_k", "mean_imputation", "zeroed_counts"),
+    [
+        ("2017-03-01", 10, 20, 50, False, True),
+        ("2017-07-20", 10, 20, 100, False, True),
+        ("2017-10-25", 10, 20, 100, True, True),
+        ("2017-11-15", 10, 20, 100, True, False),
+        ("2018-04-20", 10, 10, 100, True, False),
+        ("2022-07-27", 100, 100, 100, True, False),
+    ],
+)
+def test_the_method_follows_polis_dated_changes(
+    day: str, pca_iters: int, base_iters: int, base_k: int, mean_imputation: bool, zeroed_counts: bool
+) -> None:
+    from datetime import UTC, datetime
+
+    ms = datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp() * 1000
+    method = PolisMethod.as_of(ms)
+    assert (method.pca_iters, method.base_iters, method.base_k) == (pca_iters, base_iters, base_k)
+    assert (method.mean_imputation, method.count_votes_on_zeroed) == (mean_imputation, zeroed_counts)
+    assert method.group_iters == 20  # Pol.is never passed its group-iters under the name kmeans reads
