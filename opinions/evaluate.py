@@ -173,6 +173,10 @@ def _report(
         )
     else:
         status, message = "not_enough_votes", "not enough votes to form two or more groups"
+    if export.format == "participants-votes" and not export.polis_groups:
+        notes.append("group-id is empty on every line: Pol.is placed nobody, so there is nothing to compare")
+    elif export.format == "votes":
+        notes.append("votes.csv carries no group-id: give the folder or participants-votes.csv to compare")
     if info is not None and not info.has_meta_column and not zeroed - set(info.moderated_out):
         notes.append(
             "comments.csv has no is-meta column (exports before 2023): pass meta comments with --meta"
