@@ -279,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps({"error": str(exc)}))
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print_theme_table(figures.pop("per_theme"))  # type: ignore[arg-type]
+    print_theme_table(figures.pop("per_theme"))  # type: ignore[arg-type]  # checked against the Literal's values where the value was parsed
     print(json.dumps(figures))
     return 0
 

@@ -63,7 +63,7 @@ def healthz(request: Request) -> Response:
     from sqlalchemy import text
 
     with request.app.state.db.read() as session:
-        session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+        session.exec(text("SELECT 1"))
     return PlainTextResponse("ok")
 
 
@@ -293,7 +293,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
             Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
         ],
         middleware=middleware,
-        exception_handlers=handlers,  # type: ignore[arg-type]
+        exception_handlers=handlers,
         lifespan=lifespan,
     )
     app.state.settings = settings

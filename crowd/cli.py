@@ -265,7 +265,7 @@ def _progress_printer():
         if done >= total:
             progress.refresh()
 
-    report.close = lambda: state.get("bar") and state["bar"].stop()  # type: ignore[attr-defined]
+    report.close = lambda: state.get("bar") and state["bar"].stop()
     return report
 
 

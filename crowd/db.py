@@ -89,12 +89,12 @@ def _queued(lock: AbstractContextManager, wait: float) -> Iterator[None]:
         with lock:
             yield
         return
-    if not lock.acquire(timeout=wait):  # type: ignore[attr-defined]
+    if not lock.acquire(timeout=wait):  # type: ignore[attr-defined]  # an RLock whenever this runs: the lock is a nullcontext only off SQLite
         raise Busy(f"waited more than {wait:g} s for the database's write lock")
     try:
         yield
     finally:
-        lock.release()  # type: ignore[attr-defined]
+        lock.release()  # type: ignore[attr-defined]  # an RLock whenever this runs: the lock is a nullcontext only off SQLite
 
 
 class Database:

@@ -30,7 +30,7 @@ from crowd.models import Contribution, Participant, PollAnswer, Section, Worksho
 
 TTL = 2.0
 WATCHED = (Workshop, Section, Contribution, Participant, PollAnswer)
-_TABLES = {model.__tablename__: model.__name__ for model in WATCHED}  # type: ignore[attr-defined]
+_TABLES = {model.__tablename__: model.__name__ for model in WATCHED}
 _CACHES: weakref.WeakSet[PageCache] = weakref.WeakSet()
 _CHANGED = "crowd.page_cache.changed"
 

@@ -238,8 +238,8 @@ def guard(
                 return before(request) or endpoint(request)
 
             wrapper = sync_wrapper
-        wrapper.access = access  # type: ignore[attr-defined]
-        wrapper.write = write  # type: ignore[attr-defined]
+        wrapper.access = access  # type: ignore[attr-defined]  # route metadata on the endpoint function, read by the route table and the access matrix
+        wrapper.write = write  # type: ignore[attr-defined]  # route metadata on the endpoint function, read by the route table and the access matrix
         return wrapper
 
     return decorate

@@ -88,7 +88,7 @@ class Settings:
                 continue
             values[name] = _parse(name, raw, f.type)
         values.update(overrides)
-        settings = cls(**values)  # type: ignore[arg-type]
+        settings = cls(**values)
         settings.check(require_secret=require_secret)
         return settings
 

@@ -73,7 +73,7 @@ class UserCache:
                 self._entries.pop(participant_id, None)
 
 
-COLUMNS = tuple(Participant.__table__.columns)  # type: ignore[attr-defined]
+COLUMNS = tuple(Participant.__table__.columns)  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes at runtime; its types do not declare it
 
 
 def row_of(user: Participant | None) -> tuple | None:

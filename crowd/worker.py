@@ -104,7 +104,7 @@ class BackgroundWorker:
     """The worker loop in a daemon thread of the web process (single-process set-up)."""
 
     def __init__(self, db, **options: object) -> None:
-        self.worker = Worker(db, **options)  # type: ignore[arg-type]
+        self.worker = Worker(db, **options)
         self.thread = threading.Thread(target=self._main, name="crowd-worker", daemon=True)
 
     def _main(self) -> None:

@@ -58,7 +58,7 @@ def write_document(*, declaration: Declaration, path: str | Path) -> Path:
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in ("pdf", "docx", "md"):
         raise ValueError(f"Cannot tell the document format from {target.name!r}: use .pdf, .docx or .md")
-    target.write_bytes(render_document(declaration=declaration, fmt=fmt))  # type: ignore[arg-type]
+    target.write_bytes(render_document(declaration=declaration, fmt=fmt))
     return target
 
 
@@ -206,18 +206,18 @@ def render_docx(*, declaration: Declaration) -> bytes:
 
 
 def _docx_foundation(doc: object, number: int, foundation: Foundation) -> None:
-    doc.add_heading(f"{number}. {foundation['title']}", level=1)  # type: ignore[attr-defined]
+    doc.add_heading(f"{number}. {foundation['title']}", level=1)  # type: ignore[attr-defined]  # python-docx's Document() is a factory whose return type is not declared
     for part in paragraphs(foundation["statement"]):
-        doc.add_paragraph(style="Intense Quote").add_run(part).bold = True  # type: ignore[attr-defined]
+        doc.add_paragraph(style="Intense Quote").add_run(part).bold = True  # type: ignore[attr-defined]  # python-docx's Document() is a factory whose return type is not declared
     for heading, text in (("What it looks like", "looks_like"), ("How to achieve it", "how_to_achieve")):
         if foundation.get(text):
-            doc.add_heading(heading, level=2)  # type: ignore[attr-defined]
-            for paragraph in paragraphs(foundation[text]):  # type: ignore[literal-required]
-                doc.add_paragraph(paragraph)  # type: ignore[attr-defined]
+            doc.add_heading(heading, level=2)  # type: ignore[attr-defined]  # python-docx's Document() is a factory whose return type is not declared
+            for paragraph in paragraphs(foundation[text]):  # type: ignore[literal-required]  # the key is one of the TypedDict's text fields, taken from a fixed tuple
+                doc.add_paragraph(paragraph)  # type: ignore[attr-defined]  # python-docx's Document() is a factory whose return type is not declared
     outcomes = foundation.get("outcomes", [])
     if outcomes:
-        doc.add_heading("Outcomes", level=2)  # type: ignore[attr-defined]
-        table = doc.add_table(rows=1, cols=len(OUTCOME_COLUMNS))  # type: ignore[attr-defined]
+        doc.add_heading("Outcomes", level=2)  # type: ignore[attr-defined]  # python-docx's Document() is a factory whose return type is not declared
+        table = doc.add_table(rows=1, cols=len(OUTCOME_COLUMNS))  # type: ignore[attr-defined]  # python-docx's Document() is a factory whose return type is not declared
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         for cell, title in zip(table.rows[0].cells, OUTCOME_COLUMNS, strict=True):
@@ -229,14 +229,14 @@ def _docx_foundation(doc: object, number: int, foundation: Foundation) -> None:
                 cell.text = value
     evidence = foundation.get("evidence", [])
     if evidence:
-        doc.add_heading("Evidence", level=2)  # type: ignore[attr-defined]
+        doc.add_heading("Evidence", level=2)  # type: ignore[attr-defined]  # python-docx's Document() is a factory whose return type is not declared
         for item in evidence:
             text = f"\u201c{item['text']}\u201d" if item["kind"] == "quote" else item["text"]
-            doc.add_paragraph(text, style="Quote")  # type: ignore[attr-defined]
+            doc.add_paragraph(text, style="Quote")  # type: ignore[attr-defined]  # python-docx's Document() is a factory whose return type is not declared
             source = f"\u2014 {item.get('attribution') or ''}"
             if _reference(item):
                 source += f" ({_reference(item)})"
-            run = doc.add_paragraph().add_run(source)  # type: ignore[attr-defined]
+            run = doc.add_paragraph().add_run(source)  # type: ignore[attr-defined]  # python-docx's Document() is a factory whose return type is not declared
             run.font.size = Pt(9)
             run.font.color.rgb = RGBColor(0x4C, 0x62, 0x72)
 
@@ -269,7 +269,7 @@ def render_markdown(*, declaration: Declaration) -> str:
         for heading, key in (("What it looks like", "looks_like"), ("How to achieve it", "how_to_achieve")):
             if f.get(key):
                 lines += [f"### {heading}", ""]
-                for paragraph in paragraphs(f[key]):  # type: ignore[literal-required]
+                for paragraph in paragraphs(f[key]):  # type: ignore[literal-required]  # the key is one of the TypedDict's text fields, taken from a fixed tuple
                     lines += [esc(paragraph), ""]
         if f.get("outcomes"):
             lines += ["### Outcomes", "", "| " + " | ".join(OUTCOME_COLUMNS) + " |"]

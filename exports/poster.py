@@ -106,7 +106,7 @@ def write_poster(*, declaration: Declaration, path: str | Path, **options: objec
     """Render the poster to ``path``; the format follows its suffix (.pdf or .png)."""
     target = Path(path)
     fmt = "png" if target.suffix.lower() == ".png" else "pdf"
-    target.write_bytes(render_poster(declaration=declaration, fmt=fmt, **options))  # type: ignore[arg-type]
+    target.write_bytes(render_poster(declaration=declaration, fmt=fmt, **options))
     return target
 
 

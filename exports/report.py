@@ -39,7 +39,7 @@ def _people_rows(counts: dict[str, int], shown: dict[str, int | None]) -> list[t
     from exports import charts  # matplotlib, imported when a report is made rather than at start-up
 
     order = sorted(counts, key=lambda key: -counts[key])
-    return [(key, charts.count_label(shown[key])) for key in order]  # type: ignore[arg-type]
+    return [(key, charts.count_label(shown[key])) for key in order]
 
 
 def _count_rows(counts: dict[str, int]) -> list[tuple[str, str]]:
@@ -186,7 +186,7 @@ def write_report(*, report: EngagementReport, path: str | Path) -> Path:
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in ("html", "pdf"):
         raise ValueError(f"Cannot tell the report format from {target.name!r}: use .html or .pdf")
-    target.write_bytes(render_report(report=report, fmt=fmt))  # type: ignore[arg-type]
+    target.write_bytes(render_report(report=report, fmt=fmt))
     return target
 
 

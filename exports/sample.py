@@ -166,7 +166,7 @@ SAMPLE_DECLARATION: Declaration = {
 def sample_declaration(**changes: object) -> Declaration:
     """A deep copy of the sample declaration with top-level ``changes`` applied."""
     declaration = copy.deepcopy(SAMPLE_DECLARATION)
-    declaration.update(changes)  # type: ignore[typeddict-item]
+    declaration.update(changes)  # type: ignore[typeddict-item]  # a sample overrides fields of the TypedDict by name
     return declaration
 
 

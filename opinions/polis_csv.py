@@ -97,7 +97,7 @@ class _Errors:
 def _rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
     for row in reader:
         if any(cell.strip() for cell in row):
-            yield reader.line_num, row  # type: ignore[attr-defined]
+            yield reader.line_num, row  # type: ignore[attr-defined]  # csv's readers have line_num at runtime; the stubs type this one as an iterator
 
 
 def _read_long(path: Path, header: list[str], reader: Iterator[list[str]], errors: _Errors) -> PolisExport:

@@ -55,6 +55,6 @@ class CurationAction(SQLModel, table=True):
 
 # the board and the theme pages group members and votes per theme: composite indexes keep those joins fast
 # (SQLModel sets __table__ on table classes when they are defined; its types do not declare it)
-THEME_MEMBERS, VOTES = ThemeMember.__table__, Vote.__table__  # type: ignore[attr-defined]
+THEME_MEMBERS, VOTES = ThemeMember.__table__, Vote.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes at runtime; its types do not declare it
 Index("ix_theme_member_theme_rank", THEME_MEMBERS.c.theme_id, THEME_MEMBERS.c.rank)
 Index("ix_vote_contribution_choice", VOTES.c.contribution_id, VOTES.c.choice, VOTES.c.participant_id)

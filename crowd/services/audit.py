@@ -50,7 +50,7 @@ def record_saved(
         actor_id=actor_id,
         action=action,
         target_type=target_type,
-        target_id=row.id,  # type: ignore[attr-defined]
+        target_id=row.id,  # type: ignore[attr-defined]  # every table row has an id; the parameter is typed as any SQLModel
         before=before,
         after=row.model_dump(mode="json"),
     )

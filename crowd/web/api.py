@@ -98,7 +98,7 @@ def api_endpoint(scope: TokenScope | None = None) -> Callable:
                 status = 422 if error.status_code == 400 else error.status_code
                 return _error(request, status, error.message, error.field)
 
-        wrapper.api_scope = scope  # type: ignore[attr-defined]
+        wrapper.api_scope = scope  # type: ignore[attr-defined]  # route metadata on the endpoint function, read by the route table and the access matrix
         return wrapper
 
     return decorate

@@ -186,7 +186,7 @@ def report_page(request: Request) -> Response:
         workshops = _workshop_choices(session)
     context = {
         "report": report,
-        "key_figures": exports.report_renderer.key_figures(report),  # type: ignore[arg-type]
+        "key_figures": exports.report_renderer.key_figures(report),  # type: ignore[arg-type]  # checked against the Literal's values where the value was parsed
         # The SVGs are drawn by matplotlib, which escapes every label it writes.
         "sections": [(section, Markup(section.svg)) for section in sections],  # noqa: S704
         "workshop_id": workshop_id,

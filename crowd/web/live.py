@@ -55,8 +55,8 @@ def per_device(endpoint: Callable[[Request], Response]) -> Callable[[Request], R
         )
         return endpoint(request)
 
-    wrapper.access = PUBLIC  # type: ignore[attr-defined]
-    wrapper.write = True  # type: ignore[attr-defined]
+    wrapper.access = PUBLIC  # type: ignore[attr-defined]  # route metadata on the endpoint function, read by the route table and the access matrix
+    wrapper.write = True  # type: ignore[attr-defined]  # route metadata on the endpoint function, read by the route table and the access matrix
     return wrapper
 
 

@@ -27,7 +27,7 @@ def response_form(request: Request) -> Response:
         data = paper.form_data(
             session, workshop=workshop, base_url=request.app.state.settings.base_url, easy=easy
         )
-    body = render_response_form(form=data, easy_read=easy)  # type: ignore[arg-type]
+    body = render_response_form(form=data, easy_read=easy)
     name = f"{workshop.slug}-response-form{'-easy-read' if easy else ''}.pdf"
     return Response(
         body, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}

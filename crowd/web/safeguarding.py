@@ -127,4 +127,4 @@ def record_text(request: Request) -> Response:
 # Beyond their Access level these need the safeguarding role (tests/participation/test_safeguarding.py
 # holds their role matrix; the generic access matrix reads this mark).
 for _endpoint in (queue, case_page, record, hide, record_text):
-    _endpoint.also_needs = "safeguarding"  # type: ignore[attr-defined]
+    _endpoint.also_needs = "safeguarding"  # type: ignore[attr-defined]  # route metadata on the endpoint function, read by the route table and the access matrix

@@ -212,7 +212,7 @@ def _fingerprint(session: Session, workshop_id: int) -> tuple:
         ),
         select(func.count(), func.max(FoundationTheme.id)),
     ]
-    marks = tuple(tuple(session.exec(q).one()) for q in queries)  # type: ignore[call-overload]
+    marks = tuple(tuple(session.exec(q).one()) for q in queries)
     people = hash(tuple(session.exec(select(Participant.id, Participant.role, Participant.borough)).all()))
     return (*marks, people)
 

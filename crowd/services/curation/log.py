@@ -55,7 +55,7 @@ RESTORED_FIELDS = (
 def claim_version(session: Session, *, theme: Theme, expected: int | None) -> None:
     """Bump the theme's version if it is still ``expected`` (atomic on every backend); else Conflict."""
     current = theme.version if expected is None else expected
-    done = session.exec(  # type: ignore[call-overload]
+    done = session.exec(
         update(Theme)
         .where(col(Theme.id) == theme.id, col(Theme.version) == current)
         .values(version=current + 1)
@@ -232,13 +232,13 @@ def _remove_created(session: Session, *, action: CurationAction, actor_id: int |
     session.flush()
     link_ids = created.get("link_ids", [])
     if link_ids:
-        session.exec(delete(FoundationTheme).where(col(FoundationTheme.id).in_(link_ids)))  # type: ignore[call-overload]
+        session.exec(delete(FoundationTheme).where(col(FoundationTheme.id).in_(link_ids)))
     for foundation_id in created.get("foundation_ids", []):
         _remove_untouched_foundation(session, foundation_id=foundation_id, actor_id=actor_id)
     theme_ids = created.get("theme_ids", [])
     if theme_ids:
-        session.exec(delete(ThemeMember).where(col(ThemeMember.theme_id).in_(theme_ids)))  # type: ignore[call-overload]
-        session.exec(delete(FoundationTheme).where(col(FoundationTheme.theme_id).in_(theme_ids)))  # type: ignore[call-overload]
+        session.exec(delete(ThemeMember).where(col(ThemeMember.theme_id).in_(theme_ids)))
+        session.exec(delete(FoundationTheme).where(col(FoundationTheme.theme_id).in_(theme_ids)))
         session.flush()
         for theme_id in theme_ids:
             theme = session.get(Theme, theme_id)
@@ -262,7 +262,7 @@ def _remove_untouched_foundation(session: Session, *, foundation_id: int, actor_
             f'The foundation "{foundation.title}" has been worked on since: remove it in the foundations '
             "workspace if it is no longer wanted."
         )
-    session.exec(delete(FoundationTheme).where(col(FoundationTheme.foundation_id) == foundation_id))  # type: ignore[call-overload]
+    session.exec(delete(FoundationTheme).where(col(FoundationTheme.foundation_id) == foundation_id))
     audit.record(
         session,
         actor_id=actor_id,
@@ -291,7 +291,7 @@ def _restore(session: Session, *, action: CurationAction) -> None:
     ]  # contributions the worker placed after the action stay placed
     snapshot_pairs = {(m["theme_id"], m["contribution_id"]) for m in before.get("members", [])}
     kept = [_member_row(m) for m in keep if (m.theme_id, m.contribution_id) not in snapshot_pairs]
-    session.exec(delete(ThemeMember).where(col(ThemeMember.theme_id).in_(ids)))  # type: ignore[call-overload]
+    session.exec(delete(ThemeMember).where(col(ThemeMember.theme_id).in_(ids)))
     session.flush()
     for fields in stored:
         theme = session.get(Theme, fields["id"])

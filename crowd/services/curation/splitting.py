@@ -32,7 +32,7 @@ def _new_part(source: Theme, *, label: str, run_id: int | None) -> Theme:
 
 
 def _snippet(session: Session, contribution_id: int, words: int = 8) -> str:
-    text = session.get(Contribution, contribution_id).text  # type: ignore[union-attr]
+    text = session.get(Contribution, contribution_id).text
     parts = text.split()
     return " ".join(parts[:words]) + (" ..." if len(parts) > words else "")
 

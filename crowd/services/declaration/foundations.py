@@ -126,7 +126,7 @@ def update_foundation(
     )
     before = foundation.model_dump(mode="json")
     # compare-and-set in one statement: safe even when two saves race past the read above
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         update(Foundation)
         .where(col(Foundation.id) == foundation_id, col(Foundation.version) == expected_version)
         .values(

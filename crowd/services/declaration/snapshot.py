@@ -40,11 +40,11 @@ def _shown():
 
 def crowd_stats(session: Session) -> dict:
     """The numbers behind the declaration, counted now across every workshop."""
-    authors = select(Contribution.author_id.label("pid")).where(  # type: ignore[union-attr]
+    authors = select(Contribution.author_id.label("pid")).where(
         col(Contribution.author_id).is_not(None), _shown()
     )
-    voters = select(Vote.participant_id.label("pid"))  # type: ignore[attr-defined]
-    answerers = select(PollAnswer.participant_id.label("pid"))  # type: ignore[attr-defined]
+    voters = select(Vote.participant_id.label("pid"))  # type: ignore[attr-defined]  # SQLModel types a column as its Python value; on the class it is a SQLAlchemy column
+    answerers = select(PollAnswer.participant_id.label("pid"))  # type: ignore[attr-defined]  # SQLModel types a column as its Python value; on the class it is a SQLAlchemy column
     people_ids = union(authors, voters, answerers).subquery()
     people = session.exec(select(func.count()).select_from(people_ids)).one()
     organisations = session.exec(

@@ -170,7 +170,7 @@ def save_draft(
         raise ValidationFailed(errors)
     before = {"title": draft.title, "preamble": draft.preamble, "foundations": _item_ids(session, draft.id)}
     draft.title, draft.preamble, draft.updated_at = title, preamble, utcnow()
-    session.exec(delete(DeclarationItem).where(col(DeclarationItem.declaration_id) == draft.id))  # type: ignore[call-overload]
+    session.exec(delete(DeclarationItem).where(col(DeclarationItem.declaration_id) == draft.id))
     for position, foundation_id in enumerate(ordered):
         session.add(DeclarationItem(declaration_id=draft.id, foundation_id=foundation_id, position=position))
     session.add(draft)

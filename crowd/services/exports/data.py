@@ -500,15 +500,15 @@ def table_totals(session: Session, *, workshop_id: int | None = None) -> dict[st
 
 def _people_ids(workshop_id: int | None):
     """Everyone who took part: posted a visible contribution, voted on one, or answered the poll."""
-    authors = select(Contribution.author_id.label("pid")).where(  # type: ignore[union-attr]
+    authors = select(Contribution.author_id.label("pid")).where(
         col(Contribution.author_id).is_not(None), _exported(), _in_workshop(workshop_id)
     )
     voters = (
-        select(Vote.participant_id.label("pid"))  # type: ignore[attr-defined]
+        select(Vote.participant_id.label("pid"))  # type: ignore[attr-defined]  # SQLModel types a column as its Python value; on the class it is a SQLAlchemy column
         .join(Contribution, col(Contribution.id) == col(Vote.contribution_id))
         .where(_exported(), _in_workshop(workshop_id))
     )
-    answerers = select(PollAnswer.participant_id.label("pid"))  # type: ignore[attr-defined]
+    answerers = select(PollAnswer.participant_id.label("pid"))  # type: ignore[attr-defined]  # SQLModel types a column as its Python value; on the class it is a SQLAlchemy column
     if workshop_id:
         answerers = answerers.where(PollAnswer.workshop_id == workshop_id)
     return union(authors, voters, answerers).subquery()
@@ -552,7 +552,7 @@ def activity_by_day(session: Session, *, workshop_id: int | None = None) -> list
         return []
     first, last = min(days), max(days)
     span = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    return [(day.isoformat(), *days.get(day, [0, 0, 0])) for day in span]  # type: ignore[misc]
+    return [(day.isoformat(), *days.get(day, [0, 0, 0])) for day in span]
 
 
 def engagement_report(session: Session, *, workshop_id: int | None = None, title: str | None = None) -> dict:

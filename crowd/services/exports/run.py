@@ -235,10 +235,10 @@ def export_poster(
             declaration, target_id = _declaration(session, version=options.version, field_name="version")
     try:
         body = poster_renderer.render_poster(
-            declaration=declaration,  # type: ignore[arg-type]
-            paper=options.paper,  # type: ignore[arg-type]
+            declaration=declaration,
+            paper=options.paper,  # type: ignore[arg-type]  # checked against the Literal's values where the value was parsed
             theme=options.theme,
-            fmt=options.fmt,  # type: ignore[arg-type]
+            fmt=options.fmt,  # type: ignore[arg-type]  # checked against the Literal's values where the value was parsed
             draft="watermark" if options.draft else "refuse",
             easy_read=options.easy_read,
         )
@@ -259,7 +259,7 @@ def public_poster(db: Database, *, number: int, fmt: str) -> ExportFile:
         raise NotFound("There is no poster in that format.")
     with db.read() as session:
         declaration = data.published_declaration(session, number=number)
-    body = poster_renderer.render_poster(declaration=declaration, fmt=fmt, draft="refuse")  # type: ignore[arg-type]
+    body = poster_renderer.render_poster(declaration=declaration, fmt=fmt, draft="refuse")  # type: ignore[arg-type]  # checked against the Literal's values where the value was parsed
     return ExportFile(
         filename=f"declaration-v{number}-poster-a3.{fmt}", media_type=MEDIA_TYPES[fmt], body=body
     )
@@ -273,8 +273,8 @@ def export_document(
     if options.easy_read:
         declaration = easy_read.for_export(declaration)
     body = document_renderer.render_document(
-        declaration=declaration,  # type: ignore[arg-type]
-        fmt=options.fmt,  # type: ignore[arg-type]
+        declaration=declaration,  # type: ignore[arg-type]  # a frozen version is the Declaration the renderers take
+        fmt=options.fmt,  # type: ignore[arg-type]  # checked against the Literal's values where the value was parsed
         easy_read=options.easy_read,
     )
     suffix = "-easy-read" if options.easy_read else ""
@@ -365,7 +365,7 @@ def export_report(
 ) -> ExportFile:
     """The engagement report as HTML or PDF (the app's own page is ``report_page``)."""
     report = report_figures(db, workshop_id=options.workshop_id, threshold=threshold)
-    body = report_renderer.render_report(report=report, fmt=options.fmt)  # type: ignore[arg-type]
+    body = report_renderer.render_report(report=report, fmt=options.fmt)  # type: ignore[arg-type]  # checked against the Literal's values where the value was parsed
     filename = f"engagement-report-{_stamp()}.{options.fmt}"
     details = {"filename": filename, "workshop_id": options.workshop_id, "format": options.fmt}
     _record(db, actor=actor, kind=ExportKind.REPORT, target_id=options.workshop_id, details=details, via=via)
@@ -377,7 +377,7 @@ def report_page(
 ) -> tuple[dict, list]:
     """The report's figures and sections (chart and table) for the page shown in the app; audited."""
     report = report_figures(db, workshop_id=workshop_id, threshold=threshold)
-    sections = report_renderer.report_sections(report)  # type: ignore[arg-type]
+    sections = report_renderer.report_sections(report)  # type: ignore[arg-type]  # checked against the Literal's values where the value was parsed
     _record(db, actor=actor, kind=ExportKind.REPORT, target_id=workshop_id,
             details={"workshop_id": workshop_id, "format": "page"}, via="web")  # fmt: skip
     return report, sections

@@ -77,7 +77,7 @@ def consume_link(session: Session, *, settings: Settings, token: str) -> tuple[P
     now = utcnow()
     if row.expires_at < now:
         raise expired
-    used = session.exec(  # type: ignore[call-overload]
+    used = session.exec(
         update(LoginToken).where(LoginToken.id == row.id, LoginToken.used_at.is_(None)).values(used_at=now)
     )
     if used.rowcount != 1:

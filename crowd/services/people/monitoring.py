@@ -128,7 +128,7 @@ def save_answers(session: Session, *, participant_id: int, form: Mapping[str, ob
 
 
 def erase(session: Session, *, participant_id: int) -> None:
-    session.exec(delete(MonitoringAnswer).where(col(MonitoringAnswer.participant_id) == participant_id))  # type: ignore[call-overload]
+    session.exec(delete(MonitoringAnswer).where(col(MonitoringAnswer.participant_id) == participant_id))
 
 
 def download(session: Session, *, participant_id: int) -> dict | None:

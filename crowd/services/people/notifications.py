@@ -219,7 +219,5 @@ def erase(session: Session, *, participant_id: int) -> None:
     """Forget the person's subscription and their queue of mails (the outbox copies go with their email)."""
     from sqlalchemy import delete
 
-    session.exec(delete(VersionMail).where(col(VersionMail.participant_id) == participant_id))  # type: ignore[call-overload]
-    session.exec(  # type: ignore[call-overload]
-        delete(VersionSubscription).where(col(VersionSubscription.participant_id) == participant_id)
-    )
+    session.exec(delete(VersionMail).where(col(VersionMail.participant_id) == participant_id))
+    session.exec(delete(VersionSubscription).where(col(VersionSubscription.participant_id) == participant_id))

@@ -74,24 +74,22 @@ def erase_account(session: Session, *, participant_id: int, keep_contributions: 
     _withdraw_votes(session, participant_id)
     monitoring.erase(session, participant_id=participant_id)
     notifications.erase(session, participant_id=participant_id)
-    session.exec(delete(PollAnswer).where(col(PollAnswer.participant_id) == participant_id))  # type: ignore[call-overload]
-    session.exec(delete(Flag).where(col(Flag.participant_id) == participant_id))  # type: ignore[call-overload]
-    session.exec(  # type: ignore[call-overload]
-        delete(DeclarationSupport).where(col(DeclarationSupport.participant_id) == participant_id)
-    )
+    session.exec(delete(PollAnswer).where(col(PollAnswer.participant_id) == participant_id))
+    session.exec(delete(Flag).where(col(Flag.participant_id) == participant_id))
+    session.exec(delete(DeclarationSupport).where(col(DeclarationSupport.participant_id) == participant_id))
     # An organisation's signature stands; the name and role of the person who signed for it go.
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(Signatory)
         .where(col(Signatory.participant_id) == participant_id)
         .values(participant_id=None, signer_name=SIGNER_REMOVED, signer_role="")
     )
     if email:
-        session.exec(delete(LoginToken).where(col(LoginToken.email) == email))  # type: ignore[call-overload]
-        session.exec(delete(OutboxMessage).where(col(OutboxMessage.to) == email))  # type: ignore[call-overload]
+        session.exec(delete(LoginToken).where(col(LoginToken.email) == email))
+        session.exec(delete(OutboxMessage).where(col(OutboxMessage.to) == email))
     anonymous = {"author_id": None, "source_borough": None}
     if not keep_contributions:
         anonymous |= {"text": REMOVED, "status": ContributionStatus.HIDDEN, "withdrawn_at": utcnow()}
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(Contribution).where(col(Contribution.author_id) == participant_id).values(**anonymous)
     )
     person.email = None
@@ -129,14 +127,14 @@ def _withdraw_votes(session: Session, participant_id: int) -> None:
     the support score of every item they had voted on (it derives from the counts)."""
     mine = select(Vote.contribution_id).where(col(Vote.participant_id) == participant_id)
     for choice, column in COUNT_COLUMN.items():
-        session.exec(  # type: ignore[call-overload]
+        session.exec(
             update(Contribution)
             .where(col(Contribution.id).in_(mine.where(col(Vote.choice) == choice)))
             .values({column: getattr(Contribution, column) - 1})
             .execution_options(synchronize_session=False)
         )
     voted_on = list(session.exec(mine))
-    session.exec(delete(Vote).where(col(Vote.participant_id) == participant_id))  # type: ignore[call-overload]
+    session.exec(delete(Vote).where(col(Vote.participant_id) == participant_id))
     lowered = select(Contribution).where(col(Contribution.id).in_(voted_on))
     for contribution in session.exec(lowered.execution_options(populate_existing=True)):
         contribution.support = wilson_lower_bound(contribution.agree_count, contribution.disagree_count)

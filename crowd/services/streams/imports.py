@@ -330,7 +330,7 @@ def undo(session: Session, *, batch_id: int, actor_id: int | None) -> ImportBatc
     if batch.status != ImportStatus.IMPORTED:
         raise Conflict(f"Only an imported batch can be undone; batch #{batch.id} is {batch.status.value}.")
     now = utcnow()
-    hidden = session.exec(  # type: ignore[call-overload]
+    hidden = session.exec(
         update(Contribution)
         .where(col(Contribution.batch_id) == batch.id, col(Contribution.workshop_id) == batch.workshop_id)
         .values(status=ContributionStatus.HIDDEN, withdrawn_at=now, updated_at=now)

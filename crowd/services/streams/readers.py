@@ -182,8 +182,8 @@ def read_text(text: str, *, encoding: str) -> RawTable:
         metas = [META_LINE.match(part) for part in lines]
         if all(metas):
             for meta in metas:
-                key = meta.group(1).lower()  # type: ignore[union-attr]
-                context["source" if key in {"group", "reference"} else key] = meta.group(2)  # type: ignore[union-attr]
+                key = meta.group(1).lower()
+                context["source" if key in {"group", "reference"} else key] = meta.group(2)
             continue
         if len(table.rows) >= MAX_ROWS:
             raise _too_many_rows()

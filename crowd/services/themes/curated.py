@@ -80,7 +80,7 @@ def apply_run(
     sticky_pairs = {(m.theme_id, m.contribution_id) for m in sticky}
     sticky_primary = {m.contribution_id for m in sticky if m.rank == MemberRank.PRIMARY}
     if by_id:
-        session.exec(  # type: ignore[call-overload]
+        session.exec(
             delete(ThemeMember).where(
                 col(ThemeMember.theme_id).in_(list(by_id)), col(ThemeMember.source) != MemberSource.MODERATOR
             )

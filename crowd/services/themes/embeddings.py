@@ -113,7 +113,7 @@ class ContributionVectors:
 def store_vector(
     session: Session, *, contribution: Contribution, model: str, key: str, vector: np.ndarray
 ) -> None:
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         delete(ContributionEmbedding).where(col(ContributionEmbedding.contribution_id) == contribution.id)
     )
     session.add(

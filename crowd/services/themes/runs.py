@@ -81,9 +81,7 @@ def start_run(
         raise NotFound("That workshop does not exist.")
     # take the workshop row's lock (PostgreSQL) so two moderators cannot queue two runs at once;
     # SQLite write sessions already hold the database's write lock
-    session.exec(  # type: ignore[call-overload]
-        update(Workshop).where(col(Workshop.id) == workshop_id).values(title=Workshop.title)
-    )
+    session.exec(update(Workshop).where(col(Workshop.id) == workshop_id).values(title=Workshop.title))
     running = active_run(session, workshop_id=workshop_id)
     if running is not None:
         raise Conflict(
@@ -127,7 +125,7 @@ def list_runs(session: Session, *, workshop_id: int, limit: int = 50) -> list[Th
 
 def _take(session: Session, run_id: int, worker: str | None) -> bool:
     now = utcnow()
-    taken = session.exec(  # type: ignore[call-overload]
+    taken = session.exec(
         update(ThemeRun)
         .where(col(ThemeRun.id) == run_id, col(ThemeRun.status) == RunState.QUEUED)
         .values(
@@ -208,7 +206,7 @@ def _alive(pid: int) -> bool:
 
 def _set_progress(db, run_id: int, percent: int, step: str) -> None:
     with db.write() as session:
-        session.exec(  # type: ignore[call-overload]
+        session.exec(
             update(ThemeRun)
             .where(col(ThemeRun.id) == run_id, col(ThemeRun.status) == RunState.RUNNING)
             .values(progress=max(0, min(100, percent)), step=step[:120], heartbeat_at=utcnow())
@@ -227,7 +225,7 @@ class _Heartbeat:
         while not self.stop.wait(HEARTBEAT_SECONDS):
             try:
                 with self.db.write() as session:
-                    session.exec(  # type: ignore[call-overload]
+                    session.exec(
                         update(ThemeRun).where(col(ThemeRun.id) == self.run_id).values(heartbeat_at=utcnow())
                     )
             except Exception:  # noqa: BLE001, S112 - a missed beat is harmless; the next one retries

@@ -151,7 +151,7 @@ def post_comment(
         raise NotFound("The idea you are replying to is not available.")
     if parent.kind != ContributionKind.IDEA:
         parent = session.get(Contribution, parent.parent_id) if parent.parent_id else parent
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(Contribution)
         .where(col(Contribution.id) == parent.id)
         .values(comment_count=Contribution.comment_count + 1)
@@ -199,7 +199,7 @@ def withdraw_own(session: Session, *, contribution_id: int, author_id: int) -> C
     contribution.withdrawn_at = utcnow()
     session.add(contribution)
     if contribution.parent_id and contribution.status != ContributionStatus.HIDDEN:
-        session.exec(  # type: ignore[call-overload]
+        session.exec(
             update(Contribution)
             .where(col(Contribution.id) == contribution.parent_id)
             .values(comment_count=Contribution.comment_count - 1)
@@ -304,7 +304,7 @@ def flag(session: Session, *, contribution_id: int, participant_id: int, reason:
     if exists:
         raise DomainError("You have already flagged this. A moderator will look at it.")
     session.add(Flag(contribution_id=contribution_id, participant_id=participant_id, reason=reason))
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(Contribution)
         .where(col(Contribution.id) == contribution_id)
         .values(flag_count=Contribution.flag_count + 1)

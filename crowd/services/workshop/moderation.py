@@ -75,7 +75,7 @@ def hold(session: Session, *, contribution: Contribution, reason: str) -> None:
     session.add(contribution)
     session.flush()
     if was_shown and contribution.parent_id and contribution.withdrawn_at is None:
-        session.exec(  # type: ignore[call-overload]
+        session.exec(
             update(Contribution)
             .where(col(Contribution.id) == contribution.parent_id)
             .values(comment_count=Contribution.comment_count - 1)
@@ -130,7 +130,7 @@ def _set_status(
     refresh_sizes(session, workshop_id=contribution.workshop_id)
     if contribution.parent_id and contribution.withdrawn_at is None and not (held and hiding):
         delta = -1 if hiding else 1
-        session.exec(  # type: ignore[call-overload]
+        session.exec(
             update(Contribution)
             .where(col(Contribution.id) == contribution.parent_id)
             .values(comment_count=Contribution.comment_count + delta)

@@ -68,9 +68,9 @@ _LOCK_TARGET = (
         col(Contribution.status) != ContributionStatus.HIDDEN,
         col(Contribution.withdrawn_at).is_(None),
     )
-    .with_for_update(of=Contribution)  # type: ignore[arg-type]
+    .with_for_update(of=Contribution)
 )
-_PREVIOUS = select(Vote.id.label("vote_id"), Vote.choice.label("previous_choice")).where(  # type: ignore[attr-defined]
+_PREVIOUS = select(Vote.id.label("vote_id"), Vote.choice.label("previous_choice")).where(  # type: ignore[attr-defined]  # SQLModel types a column as its Python value; on the class it is a SQLAlchemy column
     col(Vote.participant_id) == bindparam("participant_id"),
     col(Vote.contribution_id) == bindparam("contribution_id"),
 )
