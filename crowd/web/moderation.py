@@ -35,7 +35,7 @@ def _context(request: Request, errors: dict | None = None) -> dict:
         "authors": authors,
         "show_hidden": show_hidden,
         "errors": errors or {},
-        "many": moderation.MANY_FLAGS,
+        "many": contributions.MANY_FLAGS,
         "escalated": escalated,
     }
 

@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from crowd.models import Access
 from crowd.security import form_of, guard
 from crowd.services.errors import DomainError, ValidationFailed
+from crowd.services.exports import data as export_data
 from crowd.services.people import monitoring
 from crowd.templating import flash, render
 
@@ -54,7 +55,7 @@ def save(request: Request) -> Response:
 def _board_page(request: Request, *, errors: dict | None = None, status: int = 200) -> Response:
     threshold = request.app.state.settings.small_cell_threshold
     with request.app.state.db.read() as session:
-        tables = monitoring.board(session, threshold=threshold)
+        tables = export_data.equality_board(session, threshold=threshold)
         references = monitoring.reference_shares(session)
     context = {
         "tables": tables,
@@ -76,7 +77,7 @@ def board(request: Request) -> Response:
 def board_csv(request: Request) -> Response:
     threshold = request.app.state.settings.small_cell_threshold
     with request.app.state.db.read() as session:
-        tables = monitoring.board(session, threshold=threshold)
+        tables = export_data.equality_board(session, threshold=threshold)
     headers = {"Content-Disposition": 'attachment; filename="who-took-part.csv"'}
     return Response(monitoring.tables_csv(tables), media_type="text/csv; charset=utf-8", headers=headers)
 

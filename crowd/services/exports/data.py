@@ -616,6 +616,15 @@ def engagement_report(session: Session, *, workshop_id: int | None = None, title
     }
 
 
+def equality_board(session: Session, *, workshop_id: int | None = None, threshold: int | None = None) -> list:
+    """The equality monitoring tables for everyone who took part (posted, voted or answered a poll), as
+    the report counts them (here, not in people/monitoring.py, which this module already uses)."""
+    from crowd.services.people import monitoring
+
+    kwargs = {"threshold": threshold} if threshold else {}
+    return monitoring.tables(session, people=_people_ids(workshop_id), **kwargs)
+
+
 def equality_of_people(
     session: Session, *, workshop_id: int | None = None, threshold: int | None = None
 ) -> list:

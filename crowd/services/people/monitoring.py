@@ -310,15 +310,6 @@ def tables(session: Session, *, people, threshold: int = DEFAULT_THRESHOLD) -> l
     return out
 
 
-def board(
-    session: Session, *, workshop_id: int | None = None, threshold: int = DEFAULT_THRESHOLD
-) -> list[CategoryTable]:
-    """The tables for everyone who took part (posted, voted or answered a poll), as the report counts them."""
-    from crowd.services.exports.data import people_who_took_part
-
-    return tables(session, people=people_who_took_part(workshop_id), threshold=threshold)
-
-
 CSV_COLUMNS = ("category", "group", "people", "share", "reference_share", "under_represented")
 
 

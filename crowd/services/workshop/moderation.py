@@ -15,7 +15,6 @@ from crowd.models import Contribution, ContributionStatus, Flag
 from crowd.models._base import utcnow
 from crowd.services import audit
 from crowd.services.errors import DomainError, NotFound
-from crowd.services.workshop.contributions import MANY_FLAGS  # noqa: F401 - re-exported for the queue page
 
 
 @dataclass
