@@ -6,16 +6,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
-. scripts/services.sh
-start_services
-trap stop_services EXIT
-export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+# the quick checks first, so a broken contract fails in seconds:
 # the documentation builds without a warning: a broken link or anchor fails (output in site/, git-ignored)
 NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet
 # the import contracts in pyproject.toml (web -> services -> models; the pure packages import no crowd)
 .venv/bin/lint-imports
 # the type check ([tool.mypy] in pyproject.toml: crowd, clustering, opinions, exports)
 .venv/bin/mypy
+. scripts/services.sh
+start_services
+trap stop_services EXIT
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 set +e
 # two workers (this machine has 2 cores); each test file runs whole on one worker
 .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@"
