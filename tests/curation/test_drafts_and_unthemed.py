@@ -196,3 +196,20 @@ def test_quotes_come_from_different_people_and_roles_and_link_to_their_contribut
             f'/w/{themed.workshop.slug}/ideas/{q.contribution.id}">contribution {q.contribution.id}</a>'
             in page
         )
+
+
+def test_the_board_can_group_its_themes_under_the_candidate_foundations(db, person, themed: Themed):
+    mod = person("mod@example.org", access=Access.MODERATOR)
+    with db.read() as session:
+        candidates = session.exec(
+            select(CandidateFoundation)
+            .where(CandidateFoundation.run_id == themed.run.id)
+            .order_by(col(CandidateFoundation.position))
+        ).all()
+    board = mod.client.get(f"/manage/workshops/{themed.workshop.id}/themes/board?sort=foundation").text
+    headings = re.findall(r'scope="colgroup" role="columnheader">([^<]+)</th>', board)
+    assert headings == [c.title for c in candidates]
+    for candidate in candidates:  # each theme row sits under its candidate's heading
+        section = board.split(f">{candidate.title}</th>")[1].split('scope="colgroup"')[0]
+        for theme_id in candidate.theme_ids:
+            assert f'id="board-theme-{theme_id}"' in section

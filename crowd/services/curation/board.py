@@ -39,6 +39,7 @@ SORTS = {
     "division": "Most divisive first",
     "important": "Most often marked important first",
     "label": "Name",
+    "foundation": "Grouped under candidate foundations",
 }
 FILTERS = {
     "": "All current themes",
@@ -69,6 +70,7 @@ class BoardRow:
     groups: consensus.GroupShares = field(default_factory=consensus.GroupShares)
     foundations: int = 0
     secondary: int = 0  # shown contributions that also touch the theme (not counted in its size)
+    group: tuple[int, str] = (10_000, "")  # (position, title) of the latest run's candidate holding it
     important: int = 0  # votes on its contributions marked "this is important to me"
 
     @property
@@ -327,6 +329,11 @@ def board(session: Session, *, workshop_id: int, show: str = "", sort: str = "si
     if show not in ("retired",):
         empty = sum(1 for r in listed if r.size == 0)
         listed = [r for r in listed if r.size > 0]
+    if sort == "foundation" and latest is not None:
+        for c in session.exec(select(CandidateFoundation).where(CandidateFoundation.run_id == latest.id)):
+            for theme_id in c.theme_ids:
+                if theme_id in rows:
+                    rows[theme_id].group = (c.position, c.title)
     listed.sort(key=_sort_key(sort))
     return Board(rows=listed, latest=latest, total=len(listed), empty_hidden=empty)
 
@@ -344,6 +351,7 @@ def _sort_key(sort: str):
         "division": lambda r: (r.groups.gap is None, -(r.groups.gap or 0.0), -r.size),
         "important": lambda r: (-r.important, -r.size),
         "label": lambda r: r.theme.label.lower(),
+        "foundation": lambda r: (r.group[0], -r.size, r.theme.label.lower()),
     }
     return keys.get(sort, keys["size"])
 
