@@ -251,7 +251,8 @@ def name_themes(
                 f"{len(rows)} short replies (agreement, thanks or a few words) with no topic of their own."
             )
         else:
-            naming.name = _pick_name(options, used, keywords.get(theme, []), len(rows))
+            written = [texts[r].lower() for r in rows]
+            naming.name = _pick_name(options, used, keywords.get(theme, []), len(rows), written)
             naming.description, naming.description_ids = _describe(pool, theme, centroids[theme])
             said = sum(1 for r in rows if naming.name.lower() in texts[r].lower())
             if shorts[theme] >= MIXED_SHARE * len(rows) and (said < 2 or said < MIXED_COVERAGE * len(rows)):
@@ -360,12 +361,16 @@ def _choose(
     return out[:OPTIONS]
 
 
-def _pick_name(options: list[str], used: set[str], keywords: list[str], size: int) -> str:
+def _pick_name(
+    options: list[str], used: set[str], keywords: list[str], size: int, written: Sequence[str] = ()
+) -> str:
     for option in options:
         if 2 <= len(option.split()) <= 7 and option.lower() not in used:
             return sentence_case(option)
-    for keyword in keywords:  # a c-TF-IDF bigram, when no phrase is shared by two people
+    for keyword in keywords:  # a c-TF-IDF bigram people wrote as such, when no phrase is shared by two
         parts = keyword.split()
+        if sum(keyword.lower() in text for text in written) < 2:
+            continue  # "agreement london" of "agreement for London" is no one's words
         if (
             len(parts) >= 2
             and nameable(tuple(parts))

@@ -96,8 +96,6 @@ FILLER = frozenset(
         "raise",
         "raising",
         "raised",
-        "sharing",
-        "shared",
         "experience",
         "experiences",
         "important",
