@@ -219,6 +219,7 @@ def evaluate(
     figures["seconds"] = round(time.perf_counter() - started, 2)
     figures["status"] = str(result.status)
     figures["model"] = result.model_name
+    figures["min_cluster_size"] = result.params.get("min_cluster_size")  # the size the search chose
     figures["timings"] = {k: round(v, 2) for k, v in result.timings.items()}
     if reference and vectors is not None:
         figures["kmeans_nmi"] = kmeans_told_k(vectors=vectors, labels=labels)

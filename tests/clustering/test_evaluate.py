@@ -130,7 +130,7 @@ def test_the_command_prints_a_theme_table_then_one_json_line_with_names_and_labe
     assert len(lines) == 1 + 3 + 1
     assert lines[1].split("\t")[1] == "12"
     last = json.loads(lines[-1])
-    assert {"nmi", "label_hit", "names", "kmeans_nmi", "timings"} <= set(last)
+    assert {"nmi", "label_hit", "names", "kmeans_nmi", "timings", "min_cluster_size"} <= set(last)
     assert "per_theme" not in last
     assert len(last["names"]) == 3
     assert last["kmeans_nmi"] == 1.0
