@@ -14,4 +14,4 @@ def two_camps() -> Planted:
 
 @pytest.fixture
 def three_camps() -> Planted:
-    return planted_votes(camps=3, per_camp=40, statements=30, seen=24, seed=5)
+    return planted_votes(camps=3, per_camp=40, statements=30, seen=24, seed=3)

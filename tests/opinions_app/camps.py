@@ -126,10 +126,13 @@ def build_camps(
     consensus_ids, rest = ids[: len(CONSENSUS_TEXTS)], ids[len(CONSENSUS_TEXTS) :]
     camp_ids = {camp: rest[3 * n : 3 * n + 3] for n, camp in enumerate(camps)}
     planted = Camps(workshop, author_id, consensus_ids, camp_ids)
+    planted.members = {camp: [] for camp in camps}
     with db.write() as session:  # one transaction for every voter and vote: fast on a busy machine
-        for camp in camps:
-            planted.members[camp] = []
-            for index in range(per_camp):
+        # the camps' members join in turn (staff 0, service user 0, carer 0, staff 1, ...): Pol.is starts
+        # its k-means from the first distinct points in participant order, and three camps joined one
+        # after the other would start all three groups inside the first camp (it then settles on k=2)
+        for index in range(per_camp):
+            for camp in camps:
                 person = Participant(
                     email=f"{email_prefix}{camp.replace('_', '-')}{index}@example.org",
                     display_name=f"{camp.title()} {index}",

@@ -1,8 +1,8 @@
 """Opinion analysis runs of a workshop's votes: start one, analyse it, store it, read it back.
 
 The analysis itself lives in the pure `opinions` package; this module feeds it the workshop's votes
-(agree +1, disagree -1, pass 0; hidden and withdrawn contributions left out; erased participants left
-out) and stores the result as an immutable `OpinionRun`.
+(agree +1, disagree -1, pass 0; withdrawn contributions left out; hidden ones zeroed as Pol.is zeroes
+moderated-out comments; erased participants left out) and stores the result as an immutable `OpinionRun`.
 
 A run started from the web is analysed in a background thread, so the request returns at once and the
 page polls the run's status (the clustering alone takes about a second even for fifty voters on the
@@ -52,6 +52,13 @@ class AnalysisInput:
     attributes: dict[int, dict[str, str]]
     important: dict[int, int] = field(default_factory=dict)
     """Statement id -> how many voters marked it "important to me"."""
+    hidden_votes: list[tuple[int, int, int]] = field(default_factory=list)
+    """Votes on hidden (moderated-out) contributions: Pol.is counts them towards who is clustered and
+    zeroes their columns; they appear in no result."""
+
+    @property
+    def hidden_statements(self) -> set[int]:
+        return {s for _, s, _ in self.hidden_votes}
 
 
 def _role_label(value: str | None) -> str:
@@ -71,6 +78,7 @@ def analysis_input(session: Session, *, workshop_id: int) -> AnalysisInput:
             Vote.contribution_id,
             Vote.choice,
             Vote.important,
+            Contribution.status,
             Participant.role,
             Participant.borough,
         )
@@ -78,7 +86,6 @@ def analysis_input(session: Session, *, workshop_id: int) -> AnalysisInput:
         .join(Participant, col(Participant.id) == col(Vote.participant_id))
         .where(
             Contribution.workshop_id == workshop_id,
-            col(Contribution.status) != ContributionStatus.HIDDEN,
             col(Contribution.withdrawn_at).is_(None),
             col(Participant.erased_at).is_(None),
         )
@@ -87,13 +94,17 @@ def analysis_input(session: Session, *, workshop_id: int) -> AnalysisInput:
     votes: list[tuple[int, int, int]] = []
     attributes: dict[int, dict[str, str]] = {}
     important: dict[int, int] = {}
-    for participant_id, contribution_id, choice, marked, role, borough in rows:
+    hidden: list[tuple[int, int, int]] = []
+    for participant_id, contribution_id, choice, marked, status, role, borough in rows:
+        if status == ContributionStatus.HIDDEN:
+            hidden.append((participant_id, contribution_id, VOTE_VALUE[VoteChoice(choice)]))
+            continue
         votes.append((participant_id, contribution_id, VOTE_VALUE[VoteChoice(choice)]))
         if marked:
             important[contribution_id] = important.get(contribution_id, 0) + 1
         if participant_id not in attributes:
             attributes[participant_id] = {"role": _role_label(role), "borough": borough or "not given"}
-    return AnalysisInput(votes=votes, attributes=attributes, important=important)
+    return AnalysisInput(votes=votes, attributes=attributes, important=important, hidden_votes=hidden)
 
 
 def _fail_stale(session: Session, *, workshop_id: int) -> None:
@@ -203,7 +214,12 @@ def execute_run(db, *, run_id: int) -> OpinionRun:
                 raise NotFound("There is no such opinion analysis.")
             data = analysis_input(session, workshop_id=run.workshop_id)
             previous = previous_result(session, run=run)
-        result = opinions.analyse_votes(votes=data.votes, attributes=data.attributes, previous=previous)
+        result = opinions.analyse_votes(
+            votes=data.votes + data.hidden_votes,
+            hidden_statements=data.hidden_statements,
+            attributes=data.attributes,
+            previous=previous,
+        )
         table = standings.table(votes=data.votes, important=data.important, result=result)
         with db.write() as session:
             return finish_run(session, run_id=run_id, result=result, statements=table)

@@ -312,7 +312,9 @@ def import_export(
     session.add_all(accounts.values())
     session.flush()
     ideas: dict[int, Contribution] = {}
-    for comment in export.comments:
+    # in comment-id order, as participants are in Pol.is-number order: the ideas' ids then keep Pol.is's
+    # order, which its clustering (columns and rows by id) depends on
+    for comment in sorted(export.comments, key=lambda c: c.comment_id):
         masked = mask_personal_data(comment.body)
         idea = Contribution(
             workshop_id=workshop.id,
