@@ -15,8 +15,9 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 import opinions
@@ -68,6 +69,21 @@ def _role_label(value: str | None) -> str:
         return CareRole(value).label
     except ValueError:
         return str(value)
+
+
+def last_vote_ms(session: Session, *, workshop_id: int) -> float | None:
+    """When the workshop's newest vote was cast, in ms: the analysis uses Pol.is's method of that day, so
+    a conversation imported from Pol.is is grouped as Pol.is grouped it (its method changed on known dates)
+    and a live workshop gets today's."""
+    latest = session.exec(
+        select(func.max(Vote.updated_at))
+        .join(Contribution, col(Contribution.id) == Vote.contribution_id)
+        .where(Contribution.workshop_id == workshop_id)
+    ).one()
+    if latest is None:
+        return None
+    latest = latest if latest.tzinfo else latest.replace(tzinfo=UTC)
+    return latest.timestamp() * 1000
 
 
 def analysis_input(session: Session, *, workshop_id: int) -> AnalysisInput:
@@ -214,11 +230,13 @@ def execute_run(db, *, run_id: int) -> OpinionRun:
                 raise NotFound("There is no such opinion analysis.")
             data = analysis_input(session, workshop_id=run.workshop_id)
             previous = previous_result(session, run=run)
+            dated = last_vote_ms(session, workshop_id=run.workshop_id)
         result = opinions.analyse_votes(
             votes=data.votes + data.hidden_votes,
             hidden_statements=data.hidden_statements,
             attributes=data.attributes,
             previous=previous,
+            now_ms=dated,
         )
         table = standings.table(votes=data.votes, important=data.important, result=result)
         with db.write() as session:
