@@ -46,9 +46,9 @@ from crowd.web import exports as exports_web
 from crowd.web import foundations as foundations_web
 from crowd.web import imports as imports_web
 from crowd.web import live as live_web
-from crowd.web import opinions as opinions_web
 from crowd.web import easy_read as easy_read_web
 from crowd.web import monitoring as monitoring_web
+from crowd.web import opinions as opinions_web
 from crowd.web import paper as paper_web
 from crowd.web import participation as participation_web
 from crowd.web import safeguarding as safeguarding_web
@@ -76,7 +76,8 @@ ROUTES = [
     Route("/accessibility", participation_web.accessibility, methods=GET),
     Route("/auth/sign-in", auth.sign_in_form, methods=GET),
     Route("/auth/sign-in", auth.request_link, methods=POST),
-    Route("/auth/verify", auth.verify, methods=GET),
+    Route("/auth/verify", auth.confirm, methods=GET),
+    Route("/auth/verify", auth.verify, methods=POST),
     Route("/auth/sso/{name}", sso.start, methods=GET),
     Route("/auth/sso/{name}/callback", sso.callback, methods=GET),
     Route("/auth/sign-out", auth.sign_out_now, methods=POST),
@@ -239,7 +240,11 @@ ROUTES = [
     Route("/declaration/signatories/{signatory_id:int}/claim", signatories_web.decide_claim, methods=POST),
     Route("/declaration/signatories/{signatory_id:int}/tokens", api_tokens.tokens_page, methods=GET),
     Route("/declaration/signatories/{signatory_id:int}/tokens", api_tokens.create, methods=POST),
-    Route("/declaration/signatories/{signatory_id:int}/tokens/{token_id:int}/revoke", api_tokens.revoke, methods=POST),
+    Route(
+        "/declaration/signatories/{signatory_id:int}/tokens/{token_id:int}/revoke",
+        api_tokens.revoke,
+        methods=POST,
+    ),
     Route("/declaration/v/{number:int}/assess", signatories_web.assess, methods=POST),
     Route("/declaration/benchmark", signatories_web.benchmark_page, methods=GET),
     Route("/declaration/benchmark.csv", signatories_web.benchmark_csv, methods=GET),

@@ -35,8 +35,21 @@ def request_link(request: Request) -> Response:
 
 
 @guard(PUBLIC)
-def verify(request: Request) -> Response:
+def confirm(request: Request) -> Response:
+    """The link in the mail opens this page; only its button signs in (a GET changes nothing, so a mail
+    scanner that opens links cannot use one up, and nobody is signed in by a link on another site)."""
     token = request.query_params.get("token", "")
+    try:
+        with request.app.state.db.read() as session:
+            email = auth.check_link(session, settings=request.app.state.settings, token=token)
+    except DomainError as error:
+        return render(request, "auth/link_problem.html", {"message": error.message}, status_code=400)
+    return render(request, "auth/confirm.html", {"token": token, "email": email})
+
+
+@guard(PUBLIC, write=True, limit="signin")
+def verify(request: Request) -> Response:
+    token = str(form_of(request).get("token", ""))
     try:
         with request.app.state.db.write() as session:
             participant, next_url = auth.consume_link(

@@ -15,7 +15,7 @@ from crowd.models import Access, CareRole, Evidence, Participant, Theme, ThemeRu
 from crowd.models._base import utcnow
 from crowd.services.themes import runs as theme_runs
 from tests.curation.conftest import TopicEmbedder, make_people, post
-from tests.e2e.conftest import check_accessibility, mailed_link, screenshot
+from tests.e2e.conftest import check_accessibility, follow_mailed_link, mailed_link, screenshot
 from tests.themes.corpus import MORE, TOPICS
 
 pytestmark = pytest.mark.e2e
@@ -79,7 +79,7 @@ def test_moderator_curates_themes_and_the_curation_survives_a_rerun(page: Page, 
     page.goto(f"{base}/auth/sign-in")
     page.get_by_label("Email address").fill("mod@example.org")
     page.get_by_role("button", name="Send me a sign-in link").click()
-    page.goto(mailed_link(live_server, "mod@example.org"))
+    follow_mailed_link(page, mailed_link(live_server, "mod@example.org"))
 
     # start a run from the web page and watch its progress bar
     visit(page, f"{base}/manage/workshops/{workshop.id}/themes")

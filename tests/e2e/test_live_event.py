@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from crowd.models import Access, CareRole, OutboxMessage, Participant
 from crowd.models._base import utcnow
-from tests.e2e.conftest import check_accessibility, screenshot
+from tests.e2e.conftest import check_accessibility, follow_mailed_link, screenshot
 
 pytestmark = pytest.mark.e2e
 LEAD = "events.lead@example.org"
@@ -43,7 +43,7 @@ def _sign_in(page: Page, live_server) -> None:
             select(OutboxMessage).where(OutboxMessage.to == LEAD).order_by(col(OutboxMessage.id).desc())
         ).first()
     database.dispose()
-    page.goto(re.search(r"https?://\S+/auth/verify\?token=\S+", message.body).group(0))
+    follow_mailed_link(page, re.search(r"https?://\S+/auth/verify\?token=\S+", message.body).group(0))
 
 
 def _attendee_answers(browser: Browser, base: str, code: str, option: str) -> Page:

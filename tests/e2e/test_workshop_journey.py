@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import check_accessibility, mailed_link, screenshot
+from tests.e2e.conftest import check_accessibility, follow_mailed_link, mailed_link, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -34,6 +34,9 @@ def test_new_participant_signs_up_posts_comments_votes_and_answers_the_poll(
     check_accessibility(page)
 
     visit(page, mailed_link(live_server, "new.carer@example.org"))
+    expect(page.get_by_text("You are signing in as new.carer@example.org")).to_be_visible()
+    check_accessibility(page)  # the confirm page: opening the link signs nobody in (issue 19, finding 15)
+    page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="About you")).to_be_visible()
     page.get_by_role("button", name="Save and continue").click()  # nothing filled in: errors first
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("You must agree to the privacy notice")
@@ -108,7 +111,7 @@ def test_admin_reads_sign_in_links_in_the_outbox(browser, live_server):
     admin.goto(f"{base}/auth/sign-in")
     admin.get_by_label("Email address").fill("admin@example.org")
     admin.get_by_role("button", name="Send me a sign-in link").click()
-    admin.goto(mailed_link(live_server, "admin@example.org"))
+    follow_mailed_link(admin, mailed_link(live_server, "admin@example.org"))
     admin.get_by_label("Display name").fill("Admin")
     admin.get_by_label("Staff").check()
     admin.get_by_label("Borough", exact=True).select_option("City of London")
@@ -123,6 +126,6 @@ def test_admin_reads_sign_in_links_in_the_outbox(browser, live_server):
     visit(admin, f"{base}/admin/outbox")
     body = admin.locator('[data-outbox-to="visitor@example.org"]').first.inner_text()
     assert "only the recipient can use it" in body  # the outbox shows no usable link (issue 19)
-    visitor.goto(mailed_link(live_server, "visitor@example.org"))
+    follow_mailed_link(visitor, mailed_link(live_server, "visitor@example.org"))
     expect(visitor.get_by_role("heading", name="About you")).to_be_visible()
     screenshot(admin, "admin-outbox")

@@ -16,6 +16,7 @@ from crowd.models import CareRole, Participant
 from crowd.models._base import utcnow
 from crowd.services.people import auth
 from crowd.settings import Settings
+from tests.conftest import follow_sign_in_link
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "reliability-secret-" + "x" * 40
@@ -94,7 +95,7 @@ def signed_in_client(server: Server, db: Database, email: str) -> tuple[httpx.Cl
     with db.write() as session:
         link = auth.request_link(session, settings=server.settings, email=email)
     client = httpx.Client(base_url=server.url, timeout=10)
-    assert client.get(link, follow_redirects=False).status_code == 303
+    assert follow_sign_in_link(client, link).status_code == 303
     token = CSRF.search(client.get("/profile").text)
     assert token, "no CSRF token on the profile page"
     return client, token.group(1)

@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 from crowd.models import LoginToken, OutboxMessage, Participant
 from crowd.models._base import utcnow
 from crowd.services.people.auth import SALT, safe_next
-from tests.conftest import csrf_of, latest_link, sign_in
+from tests.conftest import csrf_of, follow_sign_in_link, latest_link, sign_in
 
 
 def ask_for_link(client: TestClient, email: str, next_url: str = "/"):
@@ -23,7 +23,7 @@ def test_new_participant_signs_up_by_link_and_is_asked_for_a_profile(client, db)
     assert page.status_code == 200
     assert "new.person@example.org" in page.text
     assert "/auth/verify" not in page.text  # the link only goes by mail
-    response = client.get(latest_link(db, "new.person@example.org"), follow_redirects=False)
+    response = follow_sign_in_link(client, latest_link(db, "new.person@example.org"))
     assert response.status_code == 303
     assert response.headers["location"].startswith("/profile")
     with db.read() as session:
@@ -42,7 +42,7 @@ def test_a_badly_formed_email_is_refused_with_a_message_and_nothing_is_sent(clie
 def test_a_link_works_once_and_a_replay_is_refused(client, db):
     ask_for_link(client, "ann@example.org")
     link = latest_link(db, "ann@example.org")
-    assert client.get(link, follow_redirects=False).status_code == 303
+    assert follow_sign_in_link(client, link).status_code == 303
     other = TestClient(client.app)
     replay = other.get(link, follow_redirects=False)
     assert replay.status_code == 400
@@ -92,7 +92,7 @@ def test_sign_in_never_sends_people_to_another_site(client, db, target):
     client.post("/auth/sign-out", data={"csrf_token": csrf_of(client.get("/").text)})
     assert 'value="/"' in client.get(f"/auth/sign-in?next={target}").text
     ask_for_link(client, "ann@example.org", next_url=target)
-    response = client.get(latest_link(db, "ann@example.org"), follow_redirects=False)
+    response = follow_sign_in_link(client, latest_link(db, "ann@example.org"))
     assert response.headers["location"] == "/"
     assert safe_next(target) == "/"
 
@@ -102,7 +102,7 @@ def test_sign_in_returns_to_the_page_the_person_came_from(client, db, open_works
     sign_in(client, db, "ann@example.org")
     client.post("/auth/sign-out", data={"csrf_token": csrf_of(client.get("/").text)})
     ask_for_link(client, "ann@example.org", next_url=f"/w/{workshop.slug}")
-    response = client.get(latest_link(db, "ann@example.org"), follow_redirects=False)
+    response = follow_sign_in_link(client, latest_link(db, "ann@example.org"))
     assert response.headers["location"] == f"/w/{workshop.slug}"
 
 
@@ -111,7 +111,7 @@ def test_signing_in_rotates_the_session_so_old_tokens_stop_working(client, db, o
     anonymous_token = csrf_of(client.get("/auth/sign-in").text)
     old_cookie = client.cookies.get("crowd_session")
     client.post("/auth/sign-in", data={"email": "ann@example.org", "csrf_token": anonymous_token})
-    client.get(latest_link(db, "ann@example.org"))
+    follow_sign_in_link(client, latest_link(db, "ann@example.org"))
     signed_in_token = csrf_of(client.get("/profile").text)
     assert signed_in_token != anonymous_token
     assert client.cookies.get("crowd_session") != old_cookie
@@ -131,7 +131,7 @@ def test_signing_out_ends_the_session(person):
 
 def test_admin_emails_become_admins_on_first_sign_in(client, db):
     ask_for_link(client, "admin@example.org")
-    client.get(latest_link(db, "admin@example.org"))
+    follow_sign_in_link(client, latest_link(db, "admin@example.org"))
     with db.read() as session:
         admin = session.exec(select(Participant).where(Participant.email == "admin@example.org")).one()
     assert admin.access.value == "admin"
@@ -160,6 +160,6 @@ def test_a_new_participant_returns_to_a_filtered_page_after_the_profile(client, 
     workshop, _ = open_workshop
     target = f"/w/{workshop.slug}?sort=supported&q=care"
     ask_for_link(client, "new@example.org", next_url=target)
-    response = client.get(latest_link(db, "new@example.org"), follow_redirects=False)
+    response = follow_sign_in_link(client, latest_link(db, "new@example.org"))
     form = client.get(response.headers["location"]).text
     assert f'name="next" value="{target.replace("&", "&amp;")}"' in form

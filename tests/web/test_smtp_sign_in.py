@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from crowd.app import create_app
 from crowd.devserver import free_port
 from crowd.models import OutboxMessage
-from tests.conftest import csrf_of
+from tests.conftest import csrf_of, follow_sign_in_link
 
 
 class Collect:
@@ -55,7 +55,7 @@ def test_sign_in_link_arrives_by_smtp_and_signs_the_person_in(settings, db, smtp
         assert mail["Subject"] == "Your sign-in link for crowd"
         link = re.search(r"https?://\S+/auth/verify\?token=\S+", mail.get_content()).group(0)
         assert link.startswith(configured.base_url)
-        followed = client.get(link.removeprefix(configured.base_url), follow_redirects=False)
+        followed = follow_sign_in_link(client, link.removeprefix(configured.base_url))
         assert followed.status_code == 303
         assert followed.headers["location"].startswith("/profile")
         assert client.get("/profile").status_code == 200

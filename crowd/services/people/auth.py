@@ -62,8 +62,8 @@ def request_link(session: Session, *, settings: Settings, email: str, next_url: 
     return link
 
 
-def consume_link(session: Session, *, settings: Settings, token: str) -> tuple[Participant, str]:
-    """Check the signed token, use it up, and return the participant (created on first sign-in)."""
+def _live_token(session: Session, *, settings: Settings, token: str) -> LoginToken:
+    """The link's token row if the link is genuine, unexpired and unused; else a DomainError saying which."""
     expired = DomainError("This sign-in link has expired. Ask for a new one.")
     try:
         nonce = _serializer(settings).loads(token, max_age=settings.magic_link_minutes * 60)
@@ -74,9 +74,22 @@ def consume_link(session: Session, *, settings: Settings, token: str) -> tuple[P
     row = session.exec(select(LoginToken).where(LoginToken.nonce == nonce)).first()
     if row is None:
         raise DomainError("This sign-in link is not valid. Ask for a new one.")
-    now = utcnow()
-    if row.expires_at < now:
+    if row.expires_at < utcnow():
         raise expired
+    if row.used_at is not None:
+        raise DomainError("This sign-in link has already been used. Ask for a new one.")
+    return row
+
+
+def check_link(session: Session, *, settings: Settings, token: str) -> str:
+    """The email a link would sign in, without using it up (the confirm page; mail scanners open links)."""
+    return _live_token(session, settings=settings, token=token).email
+
+
+def consume_link(session: Session, *, settings: Settings, token: str) -> tuple[Participant, str]:
+    """Check the signed token, use it up, and return the participant (created on first sign-in)."""
+    row = _live_token(session, settings=settings, token=token)
+    now = utcnow()
     used = session.exec(
         update(LoginToken).where(LoginToken.id == row.id, LoginToken.used_at.is_(None)).values(used_at=now)
     )

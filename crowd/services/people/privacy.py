@@ -21,8 +21,7 @@ from crowd.models import (
 from crowd.models._base import utcnow
 from crowd.services import audit
 from crowd.services.errors import NotFound
-from crowd.services.people import monitoring, notifications
-from crowd.services.people import erasure
+from crowd.services.people import erasure, monitoring, notifications
 from crowd.services.workshop.contributions import wilson_lower_bound
 from crowd.services.workshop.votes import COUNT_COLUMN
 
