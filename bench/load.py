@@ -56,6 +56,7 @@ from crowd.settings import Settings  # noqa: E402
 
 SECRET = "load-bench-secret-" + "x" * 40
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+LINK_TOKEN = re.compile(r'name="token" value="([^"]+)"')  # the sign-in confirm page's form
 BOROUGHS = ["Hackney", "Camden", "Lambeth", "Newham", "Barnet", "Croydon"]
 # (action, weight): reads >> writes, votes the commonest write
 ACTIONS = [("workshop", 30), ("idea", 35), ("vote", 22), ("post_idea", 7), ("comment", 6)]
@@ -278,7 +279,11 @@ async def participant(
     rng = random.Random(args.seed * 100_003 + n)
     await asyncio.sleep(max(0.0, start_at - time.monotonic()))
     async with browser(base) as client:
-        signed = await request(ledger, client, "GET /auth/verify", "GET", link, ok=(303,))
+        opened = await request(ledger, client, "GET /auth/verify", "GET", link, ok=(200,))
+        if opened is None:
+            return
+        form = {"token": LINK_TOKEN.search(opened.text).group(1), "csrf_token": CSRF.search(opened.text).group(1)}
+        signed = await request(ledger, client, "POST /auth/verify", "POST", "/auth/verify", ok=(303,), data=form)
         if signed is None:
             return
         page = await request(ledger, client, "GET /w/{slug}", "GET", f"/w/{setup.slug}")

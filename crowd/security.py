@@ -204,7 +204,9 @@ def guard(
     access: Access | None,
     *,
     write: bool = False,
-    limit: str | None = None,  # a Settings field after "rate_limit_": "writes" (default) or "signin"
+    # a Settings field after "rate_limit_": "writes" (default), "signin", ...; or "none" for a write whose
+    # one-use, unguessable token is its own guard (signing in by link: a room on one address must not wait)
+    limit: str | None = None,
     needs_profile: bool = True,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Wrap an endpoint: authorise, then rate-limit writes, then run it (sync endpoints in a thread)."""
@@ -215,7 +217,7 @@ def guard(
             early = _authorise(request, access, needs_profile=needs_profile)
             if early is not None:
                 return early
-            if write or request.method in UNSAFE:
+            if (write or request.method in UNSAFE) and limit != "none":
                 name = limit or "writes"
                 check_rate(request, getattr(request.app.state.settings, f"rate_limit_{name}"), name)
             return None

@@ -47,7 +47,7 @@ def confirm(request: Request) -> Response:
     return render(request, "auth/confirm.html", {"token": token, "email": email})
 
 
-@guard(PUBLIC, write=True, limit="signin")
+@guard(PUBLIC, write=True, limit="none")
 def verify(request: Request) -> Response:
     token = str(form_of(request).get("token", ""))
     try:
