@@ -107,7 +107,7 @@ class Setup:
     slug: str
     section_ids: list[int]
     links: list[tuple[int, str]]  # (participant id, sign-in link)
-    spare_links: list[tuple[int, str]]  # for the cost phase: 4 people's first links, then more of theirs
+    spare_links: list[tuple[int, str]]  # for the cost phase: 4 people to browse, then one per sign-in
 
 
 def prepare(database_url: str, settings: Settings, participants: int, cost_requests: int = 0) -> Setup:
@@ -150,14 +150,14 @@ def prepare(database_url: str, settings: Settings, participants: int, cost_reque
                 borough=random.choice(BOROUGHS),
                 consent_privacy_at=utcnow(),
             )
-            for n in range(participants + 4)
+            for n in range(participants + 4 + cost_requests)
         ]
         session.add_all(people)
         session.flush()
         ids = [(p.id, p.email) for p in people]
         slug, section_ids = workshop.slug, [s.id for s in sections]
     links = []
-    spare = ids[participants:] + [ids[participants + n % 4] for n in range(cost_requests)]
+    spare = ids[participants:]  # one link each: a newer link may end an older one of the same person
     for pid, email in ids[:participants] + spare:
         with database.write() as session:
             links.append((pid, auth.request_link(session, settings=settings, email=email)))
