@@ -391,6 +391,15 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+async def follow_link(client: aiohttp.ClientSession, link: str) -> None:
+    """Sign in as a person does: open the mailed link (a confirm page), press Sign in."""
+    opened = await fetch(client, "GET", link)
+    assert opened.status == 200, f"sign-in link answered {opened.status}: {opened.text[:200]}"
+    form = {"token": LINK_TOKEN.search(opened.text).group(1), "csrf_token": CSRF.search(opened.text).group(1)}
+    signed = await fetch(client, "POST", "/auth/verify", data=form)
+    assert signed.status == 303, f"signing in answered {signed.status}: {signed.text[:200]}"
+
+
 async def page_costs(args, setup: Setup, base: str, server_pid: int) -> dict[str, float]:
     """Server CPU ms per request of each page type, the server otherwise idle: --cost-requests of each,
     four people at a time (people not used in the launch, signed in through their own links)."""
@@ -398,8 +407,7 @@ async def page_costs(args, setup: Setup, base: str, server_pid: int) -> dict[str
     people = []
     for pid, link in setup.spare_links[:4]:
         client = browser(base)
-        signed = await fetch(client, "GET", link)
-        assert signed.status == 303, f"sign-in link answered {signed.status}: {signed.text[:200]}"
+        await follow_link(client, link)
         page = await fetch(client, "GET", f"/w/{setup.slug}")
         people.append((pid, client, CSRF.search(page.text).group(1)))
     ideas: set[int] = set()
@@ -455,13 +463,12 @@ async def page_costs(args, setup: Setup, base: str, server_pid: int) -> dict[str
         before = cpu_seconds(pids)
         await asyncio.gather(*(worker(p, each) for p in people))
         costs[name] = round((cpu_seconds(pids) - before) * 1000 / (each * len(people)), 2)
-    # signing in: following a fresh magic link (a new browser each time)
+    # signing in: opening a fresh magic link and confirming it (a new browser each time)
 
     async def sign_in(links):
         for link in links:
             async with browser(base) as client:
-                answer = await fetch(client, "GET", link)
-                assert answer.status == 303, answer.status
+                await follow_link(client, link)
 
     quarter = len(sign_in_links) // 4
     before = cpu_seconds(pids)
