@@ -42,11 +42,11 @@ from crowd.web import (
 from crowd.web import curation as curation_web
 from crowd.web import declaration as declaration_web
 from crowd.web import declaration_drafts as drafts_web
+from crowd.web import easy_read as easy_read_web
 from crowd.web import exports as exports_web
 from crowd.web import foundations as foundations_web
 from crowd.web import imports as imports_web
 from crowd.web import live as live_web
-from crowd.web import easy_read as easy_read_web
 from crowd.web import monitoring as monitoring_web
 from crowd.web import opinions as opinions_web
 from crowd.web import paper as paper_web

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -67,7 +68,9 @@ def test_past_the_limit_of_requests_in_progress_the_next_gets_a_busy_page():
             release.set()
             return refused, await asyncio.gather(*first)
 
-    refused, served = asyncio.run(scenario())
+    # in a thread of its own: the browser tests' Playwright may keep a loop running in this pytest worker
+    with ThreadPoolExecutor(1) as thread:
+        refused, served = thread.submit(asyncio.run, scenario()).result()
     assert refused.status_code == 503
     assert refused.headers["retry-after"] == "5"
     assert "The service is busy" in refused.text and "nothing you sent was saved" in refused.text

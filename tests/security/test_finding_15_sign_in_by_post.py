@@ -22,7 +22,9 @@ def test_finding_15_opening_a_link_signs_nobody_in_and_uses_nothing_up(client, d
     scanner = TestClient(client.app)
     for _ in range(3):  # a mail scanner, a preview pane, the person themselves
         page = scanner.get(link)
-        assert page.status_code == 200 and "You are signing in as <strong>ann@example.org</strong>" in page.text
+        assert (
+            page.status_code == 200 and "You are signing in as <strong>ann@example.org</strong>" in page.text
+        )
     assert scanner.get("/me", follow_redirects=False).headers["location"].startswith("/auth/sign-in")
     with db.read() as session:
         assert session.exec(select(LoginToken)).one().used_at is None

@@ -35,7 +35,7 @@ def upgrade() -> None:
             sa.Column("email_domain", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True)
         )
     with op.batch_alter_table("signatory") as batch:
-        batch.add_column(sa.Column("approved_at", sa.DateTime(), nullable=True))
+        batch.add_column(sa.Column("approved_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
         batch.add_column(sa.Column("approved_by", sa.Integer(), nullable=True))
         batch.create_foreign_key("fk_signatory_approved_by", "participant", ["approved_by"], ["id"])
     op.execute("UPDATE signatory SET approved_at = created_at")  # the sign-ups made so far stand
