@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from starlette.responses import PlainTextResponse
 from starlette.testclient import TestClient
@@ -41,7 +42,9 @@ def test_finding_13_a_post_without_a_session_is_refused_unread():
 
     middleware = CSRFMiddleware(never, refuse=lambda request: PlainTextResponse("refused", status_code=403))
     scope = {"type": "http", "method": "POST", "path": "/auth/sign-in", "headers": [], "session": {}}
-    asyncio.run(middleware(scope, receive, send))
+    # in a thread of its own: the browser tests' Playwright may keep a loop running in this pytest worker
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, middleware(scope, receive, send)).result()
     assert sent[0]["status"] == 403
     assert reads == []  # not a byte was read
 
