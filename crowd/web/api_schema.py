@@ -224,7 +224,12 @@ PAGING = [
     {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
 ]  # fmt: skip
 NUMBER = {"name": "number", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
-SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+SLUG = {
+    "name": "slug",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[a-z0-9-]{1,80}$"},
+}
 
 
 def _ref(name: str) -> dict:
