@@ -133,11 +133,10 @@ def signatory_rows(session: Session, *, number: int) -> list[dict]:
 def benchmark_items(session: Session, *, number: int) -> list[dict]:
     version = declarations.published_version(session, number)
     bench = benchmark.build_benchmark(session, declaration=version)
-    names = dict(zip(benchmark.CSV_COLUMNS, range(len(benchmark.CSV_COLUMNS)), strict=True))
     ids = {(s.organisation_name, s.borough): s.id for s in bench.signatories}
     out = []
     for row in benchmark.benchmark_rows(bench):
-        value = dict(zip(names, row, strict=True))
+        value = dict(zip(benchmark.CSV_COLUMNS, row, strict=True))
         out.append(
             {
                 "foundation": value["foundation"],
