@@ -18,6 +18,7 @@ from different people, each citing the contribution it came from.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from clustering.sentences import (
     Sentence,
     as_written,
     ask_of,
+    clean_text,
     is_short_reply,
     nameable,
     phrases,
@@ -53,6 +55,11 @@ OPTIONS = 3
 DIVERSITY = 0.5
 RELEVANCE = 0.65  # weight of closeness to the theme's centre against how many people use the phrase
 CENTRAL = 12  # members per theme whose sentences are drafted from (fewer with many themes)
+# A theme's anchor is the word most of its people use that is particular to it ("matlab", "housing"): a
+# word at least ANCHOR_COVERAGE of them use, ANCHOR_LIFT times commoner in the theme than in the corpus.
+# A person heading the theme would put it in the name, so phrases holding it are preferred, and a name
+# without it gives way to the best phrase with it when the anchor is ANCHOR_LEAD times as widely used.
+ANCHOR_COVERAGE, ANCHOR_LIFT, ANCHOR_LEAD, ANCHOR_BOOST = 0.1, 2.5, 1.0, 1.6
 # verbs a name never ends on, whatever the corpus says ("Records stay", "Telephone interpreting drops")
 NOT_LAST = frozenset(
     [
@@ -120,6 +127,14 @@ OBJECTS = frozenset(
 )
 
 
+# an identifier more than a name: mod_rewrite, NSTableView, QObject, LazyInitializationException, ORA-01722
+_CODE = re.compile(r"_|^[A-Z]{2,}[a-z]|(?:[A-Z][a-z]+){3,}|[A-Za-z]+-?\d|\d+[A-Za-z]")
+
+
+# a past participle or past tense ending a phrase ("stopped", "cancelled"; not "need", "bed", "speed")
+_PAST = re.compile(r"^[a-z]{3,}(?<!e)ed$")
+
+
 @dataclass
 class Naming:
     name: str
@@ -169,6 +184,12 @@ class _PhraseIndex:
         self.docs: dict[tuple[str, ...], set[int]] = defaultdict(set)
         self.surface: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
         self.keys_of: list[set[tuple[str, ...]]] = []
+        self.word_docs: dict[str, set[int]] = defaultdict(set)  # stem of a content word -> documents
+        self.words_of: list[set[str]] = []
+        # how often a word, inside a sentence, is written with a capital: names of things (MATLAB, Oracle,
+        # Hackney, GP) are what a person heads a theme with
+        capital: Counter[str] = Counter()
+        inside: Counter[str] = Counter()
         # how often a word is followed by an object ("support them", "send it"): verb-like words do not
         # end a name ("Data to support")
         followed: Counter[str] = Counter()
@@ -194,7 +215,45 @@ class _PhraseIndex:
                 self.docs[key].add(i)
                 self.surface[key][" ".join(span)] += 1
             self.keys_of.append(keys)
+            stems = {stem(w) for w in words(clean_text(text)) if nameable((w,)) and w.lower() not in STOP}
+            stems = {w for w in stems if not w.isdigit()}
+            for w in stems:
+                self.word_docs[w].add(i)
+            self.words_of.append(stems)
+            for sentence in split_sentences(text):
+                for w in words(sentence)[1:]:
+                    inside[stem(w)] += 1
+                    capital[stem(w)] += w[:1].isupper()
+        self.proper = {w: capital[w] / n for w, n in inside.items() if n >= 3}
+        self.code = {stem(w) for text in texts for w in words(text) if _CODE.search(w)}
         self.n = max(len(texts), 1)
+
+    def anchor(self, rows: np.ndarray, people: list[str]) -> tuple[str, float] | None:
+        """The theme's anchor word (stem) and the share of its people using it, if it has one."""
+        members = set(rows.tolist())
+        users: dict[str, set[str]] = defaultdict(set)
+        for r in members:
+            for w in self.words_of[r]:
+                users[w].add(people[r])
+        n_people = max(len({people[r] for r in members}), 1)
+        best: tuple[float, str, float] | None = None
+        for w, who in users.items():
+            coverage = len(who) / n_people
+            if coverage < ANCHOR_COVERAGE or len(who) < 2:
+                continue
+            docs = self.word_docs[w]
+            lift = (len(docs & members) / len(members)) / (len(docs) / self.n)
+            if lift < ANCHOR_LIFT:
+                continue
+            score = coverage * math.log(lift) * (1 + self.proper.get(w, 0.0)) * (0.5 if w in self.code else 1)
+            if best is None or (score, w) > (best[0], best[1]):
+                best = (score, w, coverage)
+        return (best[1], best[2]) if best else None
+
+    def users(self, key: tuple[str, ...], rows: np.ndarray, people: list[str]) -> float:
+        """Share of the theme's people who used the phrase ``key``."""
+        inside = self.docs.get(key, set()) & set(rows.tolist())
+        return len({people[r] for r in inside}) / max(len({people[r] for r in rows}), 1)
 
     def spelling(self, key: tuple[str, ...]) -> str:
         forms = self.surface[key]
@@ -224,10 +283,15 @@ def name_themes(
     shorts: dict[int, int] = {}
     per_theme = int(np.clip(PHRASE_BUDGET // max(len(centroids), 1), 6, SHORTLIST))
     central_n = int(np.clip(SENTENCE_BUDGET // max(len(centroids), 1), 3, CENTRAL))
+    anchors: dict[int, tuple[str, float] | None] = {}
     for theme in centroids:
         rows = np.flatnonzero(labels == theme)
         shorts[theme] = sum(1 for r in rows if is_short_reply(texts[r]))
-        shortlists[theme] = _shortlist(index, rows, people, keywords.get(theme, []), size=per_theme)
+        anchors[theme] = index.anchor(rows, people)
+        anchor = anchors[theme]
+        shortlists[theme] = _shortlist(
+            index, rows, people, keywords.get(theme, []), size=per_theme, anchor=anchor[0] if anchor else None
+        )
     phrase_keys = sorted({k for items in shortlists.values() for k, _ in items})
     phrase_vectors = _phrase_vectors(phrase_keys, index, vectors, embedder)
     row_of = {k: i for i, k in enumerate(phrase_keys)}
@@ -253,6 +317,7 @@ def name_themes(
         else:
             written = [texts[r].lower() for r in rows]
             naming.name = _pick_name(options, used, keywords.get(theme, []), len(rows), written)
+            naming.name = _anchored(naming.name, anchors[theme], items, options, used, index, rows, people)
             naming.description, naming.description_ids = _describe(pool, theme, centroids[theme])
             said = sum(1 for r in rows if naming.name.lower() in texts[r].lower())
             if shorts[theme] >= MIXED_SHARE * len(rows) and (said < 2 or said < MIXED_COVERAGE * len(rows)):
@@ -269,6 +334,7 @@ def _shortlist(
     people: list[str],
     keywords: Sequence[str] = (),
     size: int = SHORTLIST,
+    anchor: str | None = None,
 ) -> list[tuple[tuple[str, ...], float]]:
     top: dict[str, float] = {}
     for weight, keyword in zip((1.3, 1.15, 1.05), keywords[:3], strict=False):
@@ -295,6 +361,8 @@ def _shortlist(
             continue
         if last.endswith("ing") and not index.after_article[last]:
             continue  # "struggling", "asking": a name ends on a thing ("training", "housing" are fine)
+        if len(key) > 1 and _PAST.search(last) and not index.after_article[last]:
+            continue  # "Hackney libraries stopped", "Visits cut short" end a clause, not a heading
         if (len(key) == 1 and len(who) < 2 and n_people >= 2) or not nameable(
             tuple(index.spelling(key).split())
         ):
@@ -317,6 +385,8 @@ def _shortlist(
             shape *= 0.5  # "Read with the person's permission" is a fragment more often than a heading
         boost = max((top.get(w, 1.0) for w in key), default=1.0)
         shape *= boost  # holds one of the theme's most particular words (c-TF-IDF: 1.3, 1.15, 1.05)
+        if anchor is not None and anchor in key and len(key) > 1:
+            shape *= ANCHOR_BOOST
         scored.append((key, coverage * math.log1p(lift) * shape))
     scored.sort(key=lambda kv: (-kv[1], kv[0]))
     multi = [kv for kv in scored if len(kv[0]) >= 2][:size]
@@ -382,6 +452,33 @@ def _pick_name(
     if len(singles) >= 2:
         return sentence_case(f"{singles[0]} and {singles[1]}")
     return f"Unnamed theme ({size} contributions)"
+
+
+def _anchored(
+    name: str,
+    anchor: tuple[str, float] | None,
+    items: list[tuple[tuple[str, ...], float]],
+    options: list[str],
+    used: set[str],
+    index: _PhraseIndex,
+    rows: np.ndarray,
+    people: list[str],
+) -> str:
+    """The name, or the best phrase holding the theme's anchor word when the name lacks it and far fewer
+    of the theme's people wrote the name's phrase than the anchor ("Type mismatch" -> "Scala collection"
+    for a theme of Scala questions)."""
+    if anchor is None or name.startswith("Unnamed theme"):
+        return name
+    word, coverage = anchor
+    key = tuple(stem(w) for w in words(name) if w.lower() not in ARTICLES)
+    if word in key or coverage < ANCHOR_LEAD * index.users(key, rows, people):
+        return name
+    spelled = [o for o in options if word in {stem(w) for w in words(o)}]
+    spelled += [index.spelling(k) for k, _ in items if len(k) > 1 and word in k]
+    for option in spelled:
+        if 2 <= len(option.split()) <= 7 and option.lower() not in used and nameable(tuple(option.split())):
+            return sentence_case(option)
+    return name
 
 
 def _central_rows(

@@ -123,6 +123,28 @@ def test_a_description_is_sentences_of_the_group_citing_where_they_came_from(nam
             )
 
 
+def test_a_theme_is_named_with_the_word_most_of_its_people_use(embedder):
+    # four write of bin collections; six, on six other problems, name the borough no other theme names
+    hackney = [
+        "Bin collections are missed every other week.",
+        "Missed bin collections leave rubbish on the pavement.",
+        "Bin collections should not stop over Christmas.",
+        "Bin collections near the estate keep being cancelled.",
+        "Hackney council takes months to answer about the damp flat.",
+        "Parking permits for carers in Hackney are far too expensive.",
+        "In Hackney the youth club funding was cut.",
+        "Hackney libraries stopped the digital help sessions.",
+        "The Hackney food bank cannot keep up with demand.",
+        "Leisure centre prices in Hackney went up again.",
+    ]
+    others = {key: GROUPS[key] for key in ("records", "respite", "housing")}
+    names = _named(embedder, {"hackney": hackney, **others})[0]
+    name = names["hackney"].name
+    assert "hackney" in name.lower(), names["hackney"]
+    assert not name.lower().endswith(("stopped", "cut", "expensive")), name  # a heading, not a clause
+    assert "record" in names["records"].name.lower()  # a theme whose name holds its anchor keeps it
+
+
 def test_filler_and_short_replies_never_become_a_name(embedder):
     groups = {
         "short": SHORT,
