@@ -20,7 +20,7 @@ from crowd.services.declaration import benchmark, signatories
 from crowd.services.declaration import versions as declarations
 from crowd.services.errors import DomainError, NotFound
 from crowd.services.exports.data import engagement_report
-from crowd.services.themes.curated import member_counts, representative_quotes
+from crowd.services.themes.curated import member_counts_of, representative_quotes_of
 from exports.suppression import SUPPRESSED, suppress_counts
 
 DEFAULT_LIMIT = 50
@@ -177,10 +177,13 @@ def theme_summaries(session: Session, *, slug: str, threshold: int) -> list[dict
             .order_by(col(Theme.size).desc(), col(Theme.id))
         )
     )
-    shares = consensus.by_theme(session, theme_ids=[t.id for t in themes])
+    ids = [t.id for t in themes]
+    shares = consensus.by_theme(session, theme_ids=ids)
+    sizes = member_counts_of(session, theme_ids=ids)
+    quoted = representative_quotes_of(session, theme_ids=ids)
     out = []
     for theme in themes:
-        primary, secondary = member_counts(session, theme_id=theme.id)
+        primary, secondary = sizes[theme.id]
         if primary == 0:
             continue
         support = {}
@@ -192,7 +195,7 @@ def theme_summaries(session: Session, *, slug: str, threshold: int) -> list[dict
             }
         quotes = [
             {"text": q.contribution.text, "role": q.role, "name": q.name}
-            for q in representative_quotes(session, theme=theme)
+            for q in quoted[theme.id]
             if q.name  # only people who agreed to be quoted
         ]
         out.append(

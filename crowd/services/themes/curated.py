@@ -502,15 +502,24 @@ def quotes_of(session: Session, theme: Theme) -> list[Contribution]:
 
 def member_counts(session: Session, *, theme_id: int) -> tuple[int, int]:
     """(primary, secondary) shown members: the theme's one size, and those that also touch it."""
-    counts = dict(
-        session.exec(
-            select(ThemeMember.rank, func.count())
-            .join(Contribution, col(Contribution.id) == ThemeMember.contribution_id)
-            .where(ThemeMember.theme_id == theme_id, shown_clause())
-            .group_by(col(ThemeMember.rank))
-        ).all()
-    )
-    return int(counts.get(MemberRank.PRIMARY, 0)), int(counts.get(MemberRank.SECONDARY, 0))
+    return member_counts_of(session, theme_ids=[theme_id]).get(theme_id, (0, 0))
+
+
+def member_counts_of(session: Session, *, theme_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """``member_counts`` of many themes in one query: theme id -> (primary, secondary)."""
+    counts: dict[int, dict] = {t: {} for t in theme_ids}
+    if not theme_ids:
+        return {}
+    for theme_id, rank, n in session.exec(
+        select(ThemeMember.theme_id, ThemeMember.rank, func.count())
+        .join(Contribution, col(Contribution.id) == ThemeMember.contribution_id)
+        .where(col(ThemeMember.theme_id).in_(theme_ids), shown_clause())
+        .group_by(col(ThemeMember.theme_id), col(ThemeMember.rank))
+    ).all():
+        counts[theme_id][rank] = n
+    return {
+        t: (int(c.get(MemberRank.PRIMARY, 0)), int(c.get(MemberRank.SECONDARY, 0))) for t, c in counts.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -533,19 +542,61 @@ def representative_quotes(session: Session, *, theme: Theme, count: int = 5) -> 
     """3-5 quotes from the theme's most central shown members, each from a different person and, where
     the theme has them, different roles and streams, preferring people who consented to be quoted. Short
     replies and texts with masked personal data are never quoted."""
+    return representative_quotes_of(session, theme_ids=[theme.id], count=count).get(theme.id, [])
+
+
+def representative_quotes_of(
+    session: Session, *, theme_ids: list[int], count: int = 5
+) -> dict[int, list[Quote]]:
+    """``representative_quotes`` of many themes in one query: theme id -> quotes."""
     from clustering.sentences import has_personal_data, is_short_reply
     from crowd.models import Participant
 
+    if not theme_ids:
+        return {}
+    place = (
+        func.row_number()
+        .over(
+            partition_by=col(ThemeMember.theme_id),
+            order_by=(col(ThemeMember.pinned).desc(), col(ThemeMember.score).desc(), col(Contribution.id)),
+        )
+        .label("place")
+    )
+    ranked = (
+        select(
+            col(ThemeMember.theme_id).label("theme_id"),
+            col(Contribution.id).label("contribution_id"),
+            place,
+        )
+        .join(Contribution, col(Contribution.id) == ThemeMember.contribution_id)
+        .where(
+            col(ThemeMember.theme_id).in_(theme_ids), ThemeMember.rank == MemberRank.PRIMARY, shown_clause()
+        )
+        .subquery()
+    )
     rows = session.exec(
-        select(Contribution, Participant.role, Participant.consent_quote, Participant.display_name)
-        .join(ThemeMember, col(ThemeMember.contribution_id) == Contribution.id)
+        select(
+            ranked.c.theme_id,
+            Contribution,
+            Participant.role,
+            Participant.consent_quote,
+            Participant.display_name,
+        )
+        .join(Contribution, col(Contribution.id) == ranked.c.contribution_id)
         .outerjoin(Participant, col(Participant.id) == Contribution.author_id)
-        .where(ThemeMember.theme_id == theme.id, ThemeMember.rank == MemberRank.PRIMARY, shown_clause())
-        .order_by(col(ThemeMember.pinned).desc(), col(ThemeMember.score).desc(), col(Contribution.id))
-        .limit(QUOTE_POOL)
+        .where(ranked.c.place <= QUOTE_POOL)
+        .order_by(ranked.c.theme_id, ranked.c.place)
     ).all()
+    pools: dict[int, list[tuple]] = {t: [] for t in theme_ids}
+    for theme_id, c, role, consent, name in rows:
+        rank = len(pools[theme_id])
+        pools[theme_id].append((rank, c, role, consent, name))
+    return {t: _pick_quotes(pool, count, has_personal_data, is_short_reply) for t, pool in pools.items()}
+
+
+def _pick_quotes(rows: list[tuple], count: int, has_personal_data, is_short_reply) -> list[Quote]:
     pool = []
-    for rank, (c, role, consent, name) in enumerate(rows):
+    for rank, c, role, consent, name in rows:
         if c.masked or has_personal_data(c.text) or is_short_reply(c.text):
             continue
         who = str(getattr(role, "value", role) or c.source_role or "")
