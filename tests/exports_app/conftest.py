@@ -186,7 +186,15 @@ def populated(db) -> Populated:
             ):
                 votes.cast_vote(session, participant_id=person.id, contribution_id=target, choice=choice)
             polls.answer(session, workshop=workshop, participant_id=person.id, choice=PollChoice.MOSTLY)
-        theme = Theme(workshop_id=workshop.id, label="Continuity of care", keywords=["gp", "same"], size=5)
+        theme = Theme(
+            workshop_id=workshop.id,
+            label="Continuity of care",
+            keywords=["gp", "same"],
+            size=5,
+            description="Seeing the same GP matters. Nobody should repeat their story.",
+            # a drafted description: sentence 1 from the first two ideas, sentence 2 from a hidden one too
+            description_ids=[result.shown_ids[:2], [result.shown_ids[2], *result.hidden_ids[:1]]],
+        )
         session.add(theme)
         session.flush()
         for contribution_id in result.shown_ids[:5] + result.hidden_ids:

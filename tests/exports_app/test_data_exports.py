@@ -73,6 +73,10 @@ def test_lead_downloads_an_anonymised_zip_with_every_table_in_three_formats(popu
         v for v in votes if v["contribution_id"] == str(populated.shown_ids[0]) and v["segment"] == "staff"
     )
     assert staff_on_first["participants"] == "7" and staff_on_first["agree"] == "7"
+    (theme,) = _csv(response.content, "themes")
+    first, second, third = populated.shown_ids[:3]
+    # each drafted sentence names the contributions it came from; a hidden one is never named
+    assert theme["description_sources"] == f"1: {first} {second} | 2: {third}"
     assert len(_csv(response.content, "poll_results")) == 4
     assert len(_csv(response.content, "outcomes")) == 1
     assert len(_csv(response.content, "assessments")) == 1

@@ -62,7 +62,16 @@ CONTRIBUTION_COLUMNS = [
 ]  # fmt: skip
 PERSONAL_CONTRIBUTION_COLUMNS = ["author_name", "author_email"]  # full exports only, after author_id
 VOTE_COLUMNS = ["contribution_id", "segment_kind", "segment", "participants", "agree", "disagree", "pass"]
-THEME_COLUMNS = ["id", "workshop", "label", "description", "keywords", "status", "size"]
+THEME_COLUMNS = [
+    "id",
+    "workshop",
+    "label",
+    "description",
+    "description_sources",
+    "keywords",
+    "status",
+    "size",
+]
 MEMBER_COLUMNS = ["theme_id", "contribution_id", "rank", "score", "source"]
 POLL_COLUMNS = ["workshop", "answer", "answers", "share"]
 OUTCOME_COLUMNS = [
@@ -110,7 +119,9 @@ COLUMN_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "id": "Theme id",
         "workshop": "The workshop it was found in",
         "label": "The theme's label",
-        "description": "The design group's description",
+        "description": "The description: drafted by crowd from contributions until a moderator edits it",
+        "description_sources": "For a drafted description, the contributions each sentence came from "
+        "('1: 12 15 | 2: 40' = sentence 1 from contributions 12 and 15); empty once a moderator edited it",
         "keywords": "Keywords, separated by '; '",
         "status": "active, out_of_scope, merged or split",
         "size": "Contributions that are mainly about this theme",
@@ -363,9 +374,24 @@ def theme_rows(session: Session, *, workshop_id: int | None = None) -> Iterator[
     query = select(Theme, Workshop.slug).join(Workshop, col(Workshop.id) == col(Theme.workshop_id))
     if workshop_id:
         query = query.where(Theme.workshop_id == workshop_id)
-    for theme, slug in session.exec(query.order_by(col(Theme.id))):
-        yield (theme.id, slug, theme.label, theme.description, "; ".join(map(str, theme.keywords)),
-               _plain(theme.status), theme.size)  # fmt: skip
+    found = list(session.exec(query.order_by(col(Theme.id))))
+    cited = {int(i) for theme, _ in found for ids in theme.description_ids or [] for i in ids}
+    exported = set(
+        session.exec(select(Contribution.id).where(col(Contribution.id).in_(cited), _exported()))
+    ) if cited else set()  # fmt: skip
+    for theme, slug in found:
+        yield (theme.id, slug, theme.label, theme.description, _sources(theme, exported),
+               "; ".join(map(str, theme.keywords)), _plain(theme.status), theme.size)  # fmt: skip
+
+
+def _sources(theme: Theme, exported: set[int]) -> str:
+    """Which contributions each sentence of a drafted description came from (only exported ones)."""
+    if theme.curated or not theme.description_ids:
+        return ""
+    return " | ".join(
+        f"{n}: {' '.join(str(i) for i in ids if int(i) in exported)}"
+        for n, ids in enumerate(theme.description_ids, start=1)
+    )
 
 
 def theme_member_rows(session: Session, *, workshop_id: int | None = None) -> Iterator[tuple]:
