@@ -161,18 +161,25 @@ def reassign_noise(*, vectors: np.ndarray, labels: np.ndarray, threshold: float)
 
 def secondary_themes(*, vectors: np.ndarray, labels: np.ndarray, margin: float) -> dict[int, int]:
     """Row -> second theme for themed rows whose similarity to another centroid is within ``margin`` of
-    their own theme's (split membership: one idea raising two topics)."""
+    their own theme's (split membership: one idea raising two topics). The own theme's centre is taken
+    without the row itself (as silhouette does), so a member of a small theme is not held in it by its own
+    weight (a sixteenth of the centre in a theme of 16)."""
     cents = centroids(vectors, labels)
     if len(cents) < 2:
         return {}
     keys = np.array(list(cents))
     sims = vectors @ np.stack([cents[k] for k in keys]).T
+    sums = {k: vectors[labels == k].sum(axis=0) for k in keys.tolist()}
     result: dict[int, int] = {}
     position = {k: i for i, k in enumerate(keys.tolist())}
     for row, label in enumerate(labels.tolist()):
         if label == UNTHEMED:
             continue
-        own = sims[row, position[label]]
+        rest = sums[label] - vectors[row]
+        norm = float(np.linalg.norm(rest))
+        if norm < 1e-9:  # a theme of one: nothing to compare with
+            continue
+        own = float(vectors[row] @ rest) / norm
         others = sims[row].copy()
         others[position[label]] = -np.inf
         j = int(others.argmax())

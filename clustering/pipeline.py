@@ -46,9 +46,20 @@ class PipelineParams:
         return self.min_cluster_size
 
     def neighbors_for(self, n: int) -> int:
+        """UMAP's own default, 15: local enough for many small topics at any corpus size; a small corpus
+        gets fewer (an eighth of it, at least 5), so a topic of 15 texts in 85 stays local."""
         if self.n_neighbors is not None:
             return self.n_neighbors
-        return 15  # UMAP's own default: local enough for many small topics, at any corpus size
+        return max(5, min(15, n // 8))
+
+    def samples_for(self, n: int) -> int:
+        """HDBSCAN's ``min_samples``: by default the UMAP neighbourhood (``n_neighbors`` counts the point
+        itself, ``min_samples`` does not, hence the - 1), so density is measured at the scale the reduction
+        kept. Left to HDBSCAN it would equal the smallest theme size, and with sizes as small as 5 a handful
+        of near-identical texts ("Agree with every word of this") would be a theme of its own."""
+        if self.min_samples is not None:
+            return self.min_samples
+        return max(1, self.neighbors_for(n) - 1)
 
 
 class Pipeline:
@@ -76,6 +87,7 @@ class Pipeline:
         values = asdict(self.params)
         values["n_neighbors"] = self.params.neighbors_for(n)
         values["min_cluster_size"] = self.params.cluster_size_for(n)
+        values["min_samples"] = self.params.samples_for(n)
         values["reducer"] = type(self.reducer).__name__ if self.reducer else "UmapReducer"
         values["clusterer"] = type(self.clusterer).__name__ if self.clusterer else "HdbscanClusterer"
         return values
@@ -151,7 +163,7 @@ class Pipeline:
         t = time.perf_counter()
         clusterer = self.clusterer or HdbscanClusterer(
             min_cluster_size=self.params.cluster_size_for(n),
-            min_samples=self.params.min_samples,
+            min_samples=self.params.samples_for(n),
             selection=self.params.selection,
             seed=self.params.seed,
         )

@@ -27,10 +27,6 @@ def _curate(result, names_by_topic):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="issue 13: since the per-corpus theme size (4ea757b), HDBSCAN merges the language and mental-health topics of this 80-text corpus on the re-run; left open, see the closing note",
-    strict=False,
-)
 def test_a_renamed_theme_keeps_its_name_after_a_rerun_with_new_contributions(embedder, corpus_vectors):
     pipeline = Pipeline()
     first = pipeline.run(texts=TEXTS, ids=IDS, vectors=corpus_vectors)
