@@ -6,6 +6,8 @@ The app can store vectors in its own database by implementing the same two-metho
 from __future__ import annotations
 
 import sqlite3
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -21,17 +23,29 @@ class EmbeddingCache(Protocol):
 
 
 class MemoryCache:
-    """A dict in this process; the long-lived worker keeps one warm."""
+    """A dict in this process; the long-lived worker keeps one warm. With ``max_items`` it keeps that many
+    vectors at most, forgetting the least recently used first."""
 
-    def __init__(self) -> None:
-        self._store: dict[tuple[str, str], np.ndarray] = {}
+    def __init__(self, *, max_items: int | None = None) -> None:
+        self._store: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self.max_items = max_items
+        self._lock = threading.Lock()
 
     def get_many(self, *, model: str, keys: list[str]) -> dict[str, np.ndarray]:
-        return {k: self._store[(model, k)] for k in keys if (model, k) in self._store}
+        with self._lock:
+            found = {k: self._store[(model, k)] for k in keys if (model, k) in self._store}
+            if self.max_items is not None:
+                for k in found:
+                    self._store.move_to_end((model, k))
+        return found
 
     def put_many(self, *, model: str, vectors: dict[str, np.ndarray]) -> None:
-        for k, v in vectors.items():
-            self._store[(model, k)] = np.asarray(v, dtype=np.float32)
+        with self._lock:
+            for k, v in vectors.items():
+                self._store[(model, k)] = np.asarray(v, dtype=np.float32)
+                self._store.move_to_end((model, k))
+            while self.max_items is not None and len(self._store) > self.max_items:
+                self._store.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._store)

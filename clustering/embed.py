@@ -5,7 +5,9 @@ Two routes give the same 384-dimensional normalised vectors:
 - ``OnnxEmbedder``: the same weights exported once to ONNX (mean pooling and normalisation inside the graph),
   dynamically quantised to int8, run by onnxruntime with the fast tokenizer. Faster on a small CPU; its
   grouping quality is checked against fp32 by ``bench/pipeline.py`` and the evaluate command.
-Both sort texts by length before batching, so a batch pads to similar lengths.
+The fp32 routes sort texts by length before batching, so a batch pads to similar lengths (the attention mask
+makes padding irrelevant to a text's vector). The int8 route embeds each text on its own: dynamic
+quantisation takes one scale for a whole batch, so in a batch a text's vector would depend on its neighbours.
 """
 
 from __future__ import annotations
@@ -98,9 +100,41 @@ class TorchEmbedder:
         return out
 
 
-def export_onnx(*, folder: Path, quantized: bool = True) -> Path:
-    """Export the packaged weights to ONNX once (pooling and normalisation in the graph, fused, int8)."""
-    target = folder / ("model_qint8.onnx" if quantized else "model.onnx")
+INT8_VARIANTS = ("u8s8", "u8u8")
+"""int8 graphs: uint8 activations times int8 weights quantised per output channel ("u8s8", for CPUs with
+VNNI, whose dot-product instruction takes exactly that pair), or times uint8 weights per tensor ("u8u8",
+for AVX2 and others, where the u8s8 kernel's 16-bit intermediate sums can saturate)."""
+
+
+def int8_variant(flags: set[str] | None = None) -> str:
+    flags = cpu_flags() if flags is None else flags
+    return "u8s8" if flags & {"avx512_vnni", "avx_vnni"} else "u8u8"
+
+
+def export_onnx(*, folder: Path, quantized: bool = True, variant: str = "u8u8") -> Path:
+    """Export the packaged weights to ONNX once (pooling and normalisation in the graph, fused); the int8
+    graphs are quantised from that fp32 graph (``variant``: see ``INT8_VARIANTS``)."""
+    if quantized:
+        if variant not in INT8_VARIANTS:
+            raise ValueError(f"unknown int8 variant {variant!r}: one of {', '.join(INT8_VARIANTS)}")
+        target = folder / ("model_qint8.onnx" if variant == "u8u8" else f"model_qint8_{variant}.onnx")
+        if target.exists():
+            return target
+        fused = export_onnx(folder=folder, quantized=False)
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        with tempfile.TemporaryDirectory(dir=folder) as tmp:
+            built = Path(tmp) / target.name
+            quantize_dynamic(
+                str(fused),
+                str(built),
+                weight_type=QuantType.QInt8 if variant == "u8s8" else QuantType.QUInt8,
+                per_channel=variant == "u8s8",
+                extra_options={"DefaultTensorType": 1},
+            )
+            os.replace(built, target)  # atomic: a concurrent reader never sees half a file
+        return target
+    target = folder / "model.onnx"
     if target.exists():
         return target
     folder.mkdir(parents=True, exist_ok=True)
@@ -149,24 +183,20 @@ def export_onnx(*, folder: Path, quantized: bool = True) -> Path:
         optimize_model(
             str(plain), model_type="bert", num_heads=12, hidden_size=DIMENSIONS
         ).save_model_to_file(str(built))
-        if quantized:
-            from onnxruntime.quantization import QuantType, quantize_dynamic
-
-            fused, built = built, Path(tmp) / "model_qint8.onnx"
-            quantize_dynamic(
-                str(fused), str(built), weight_type=QuantType.QUInt8, extra_options={"DefaultTensorType": 1}
-            )
         os.replace(built, target)  # atomic: a concurrent reader never sees half a file
     return target
 
 
 class OnnxEmbedder:
-    """onnxruntime on the exported graph; int8 dynamic quantisation by default."""
+    """onnxruntime on the exported graph; int8 dynamic quantisation by default, in the variant for this
+    CPU (``int8_variant``). int8 embeds each text alone (``batch_size`` is for fp32): the same text gives
+    the same vector whatever else is embedded with it, so a re-run or a cached vector agrees exactly."""
 
     def __init__(
         self,
         *,
         quantized: bool = True,
+        variant: str | None = None,
         batch_size: int = 32,
         max_seq_length: int = 128,
         cache_dir: Path | None = None,
@@ -175,30 +205,43 @@ class OnnxEmbedder:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        self.name = f"{MODEL_NAME}/onnx-{'qint8' if quantized else 'fp32'}"
+        self.variant = (variant or int8_variant()) if quantized else ""
+        if self.variant and self.variant not in INT8_VARIANTS:
+            raise ValueError(f"unknown int8 variant {variant!r}: one of {', '.join(INT8_VARIANTS)}")
+        # a new name for each int8 graph: vectors stored under "onnx-qint8" (u8u8, batched, so they depended
+        # on their batch) are not mixed with these; the app re-embeds them once
+        label = {"": "fp32", "u8u8": "qint8-u8u8", "u8s8": "qint8-u8s8"}[self.variant]
+        self.name = f"{MODEL_NAME}/onnx-{label}"
         folder = (cache_dir or default_cache_dir()) / "onnx" / MODEL_NAME
-        path = export_onnx(folder=folder, quantized=quantized)
+        path = export_onnx(folder=folder, quantized=quantized, variant=self.variant or "u8u8")
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or len(os.sched_getaffinity(0)) or 1
         options.inter_op_num_threads = 1  # one batch at a time: parallelism is inside each operator
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # threads waiting for the next operator sleep instead of spinning: on a CPU shared with other work
+        # (the web server, a second process) spinning took cores from both; measured 1.3-2x faster here
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=max_seq_length)
-        self.tokenizer.enable_padding()
-        self.batch_size = batch_size
+        self.tokenizer.no_padding()  # the packaged tokenizer.json pads every text to 128; embed pads a batch
+        self.batch_size = 1 if quantized else batch_size
 
     def embed(self, texts: Sequence[str], *, progress: Progress | None = None) -> np.ndarray:
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         done = 0
         for batch in _length_batches(texts, self.batch_size):
             encodings = self.tokenizer.encode_batch([texts[i] for i in batch])
+            width = max(len(e.ids) for e in encodings)
             feed = {
-                "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-                "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
-                "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+                name: np.zeros((len(batch), width), dtype=np.int64)
+                for name in ("input_ids", "attention_mask", "token_type_ids")
             }
+            for row, e in enumerate(encodings):  # padding: id 0, mask 0 (no tokenizer padding state)
+                feed["input_ids"][row, : len(e.ids)] = e.ids
+                feed["attention_mask"][row, : len(e.ids)] = e.attention_mask
+                feed["token_type_ids"][row, : len(e.ids)] = e.type_ids
             out[batch] = self.session.run(None, feed)[0]
             done += len(batch)
             if progress:
@@ -243,13 +286,17 @@ def cpu_flags() -> set[str]:
     return set()
 
 
+ROUTES = ("qint8", "qint8-u8s8", "qint8-u8u8", "fp32", "torch")
+
+
 def best_route(flags: set[str] | None = None) -> str:
-    """The fastest route for this CPU, by its features: "qint8" (int8 ONNX) where the CPU has integer
-    dot products - VNNI (avx512_vnni, avx_vnni) or AVX2, whose int8 kernels onnxruntime uses - and
-    "fp32" (ONNX fp32) on older CPUs, where int8 emulation is slower than float. CROWD_EMBED_ROUTE
-    (qint8, fp32 or torch) overrides it. bench/pipeline.py measures the routes side by side."""
+    """The fastest route for this CPU, by its features: "qint8" (int8 ONNX, in the graph for the CPU: see
+    ``int8_variant``) where the CPU has integer dot products - VNNI (avx512_vnni, avx_vnni) or AVX2, whose
+    int8 kernels onnxruntime uses - and "fp32" (ONNX fp32) on older CPUs, where int8 emulation is slower
+    than float. CROWD_EMBED_ROUTE (one of ``ROUTES``) overrides it. bench/pipeline.py measures the routes
+    side by side."""
     chosen = os.environ.get("CROWD_EMBED_ROUTE", "").strip().lower()
-    if chosen in {"qint8", "fp32", "torch"}:
+    if chosen in ROUTES:
         return chosen
     flags = cpu_flags() if flags is None else flags
     if flags & {"avx512_vnni", "avx_vnni", "avx2", "asimddp"}:
@@ -260,7 +307,9 @@ def best_route(flags: set[str] | None = None) -> str:
 def route_embedder(route: str, *, threads: int | None = None) -> Embedder:
     if route == "torch":
         return TorchEmbedder(threads=threads)
-    return OnnxEmbedder(quantized=route == "qint8", threads=threads)
+    if route.startswith("qint8"):
+        return OnnxEmbedder(variant=route.partition("-")[2] or None, threads=threads)
+    return OnnxEmbedder(quantized=False, threads=threads)
 
 
 def default_embedder(*, cache: EmbeddingCache | None = None) -> Embedder:

@@ -58,3 +58,13 @@ def test_progress_is_reported_even_when_everything_is_cached():
     embedder.embed(["a", "b"], progress=lambda done, total: calls.append((done, total)))
 
     assert calls == [(2, 2)]
+
+
+def test_a_bounded_cache_forgets_the_least_recently_used_vector_first():
+    cache = MemoryCache(max_items=2)
+    cache.put_many(model="m", vectors={"a": np.zeros(3), "b": np.ones(3)})
+    cache.get_many(model="m", keys=["a"])  # "a" used again: "b" is now the oldest
+    cache.put_many(model="m", vectors={"c": np.ones(3)})
+
+    assert sorted(cache.get_many(model="m", keys=["a", "b", "c"])) == ["a", "c"]
+    assert len(cache) == 2
