@@ -15,7 +15,7 @@ import numpy as np
 from sqlalchemy import and_, delete, func, or_
 from sqlmodel import Session, col, select
 
-from clustering import CachedEmbedder, Embedder, nearest
+from clustering import CachedEmbedder, Embedder, MemoryCache, nearest
 from clustering.textprep import normalise, text_key
 from crowd.models import Contribution, ContributionEmbedding, ContributionKind
 from crowd.models.themes import pack_vector, unpack_vector
@@ -72,6 +72,16 @@ MODEL = _ModelHolder()
 def embedder(*, load: bool = True) -> Embedder | None:
     """The process's embedder (loaded on first call unless ``load`` is False)."""
     return MODEL.get(load=load)
+
+
+# Naming a run's themes embeds up to a few thousand candidate phrases and sentences; a re-run of the same
+# workshop meets most of them again. Kept per process, least recently used forgotten (about 1.5 kB each).
+NAMING_CACHE = MemoryCache(max_items=50_000)
+
+
+def for_naming(model: Embedder) -> Embedder:
+    """``model`` with the process's cache of phrase and sentence vectors in front of it."""
+    return CachedEmbedder(model, NAMING_CACHE)
 
 
 # ---------------------------------------------------------------- vectors in the database

@@ -359,7 +359,8 @@ def _compute(
     def stage(name: str, fraction: float) -> None:
         report(EMBED_SHARE + int(PIPELINE_SHARE * fraction), STAGE_TEXT.get(name, name))
 
-    pipeline = Pipeline(embedder=model, reducer=reducer, params=params)
+    # the vectors are given; the embedder names themes, its phrase vectors kept for the next run
+    pipeline = Pipeline(embedder=embeddings.for_naming(model), reducer=reducer, params=params)
     result = pipeline.run(
         texts=texts,
         ids=[str(i) for i in ids],
