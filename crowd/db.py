@@ -18,14 +18,17 @@ the interpreter's switch interval (5 ms), so threaded votes queued behind one an
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections import namedtuple
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import Session, SQLModel, create_engine
 from starlette.concurrency import run_in_threadpool
 
@@ -33,6 +36,108 @@ from crowd import models  # noqa: F401 - registers every table on SQLModel.metad
 from crowd.overload import Busy
 
 T = TypeVar("T")
+
+
+class Statements(Protocol):
+    """Where a short write runs its Core statements: `OnConnection` (a Session's or Connection's
+    transaction) or `Lean` (a DBAPI connection's, from `Database.run_lean`)."""
+
+    dialect: Dialect
+
+    def first(self, statement: ClauseElement, params: Mapping[str, Any]) -> Any: ...
+
+    def execute(self, statement: ClauseElement, params: Mapping[str, Any]) -> None: ...
+
+
+class OnConnection:
+    """`Statements` on a SQLAlchemy connection, e.g. `session.connection()`: SQLAlchemy runs each one."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.dialect = connection.dialect
+
+    def first(self, statement: ClauseElement, params: Mapping[str, Any]) -> Any:
+        return self.connection.execute(statement, params).first()  # type: ignore[call-overload]  # any Core statement; the Protocol cannot name SQLAlchemy's overloads
+
+    def execute(self, statement: ClauseElement, params: Mapping[str, Any]) -> None:
+        self.connection.execute(statement, params)  # type: ignore[call-overload]  # as above
+
+
+class _Plan:
+    """A Core statement compiled once for a dialect: its SQL, where each parameter comes from (the
+    caller's values or the statement's own literals) with its type's conversion, and the result row's
+    columns with theirs (enums, timestamps), as SQLAlchemy itself would convert them."""
+
+    def __init__(self, statement: ClauseElement, dialect: Dialect, keys: tuple[str, ...]) -> None:
+        compiled = cast(SQLCompiler, statement.compile(dialect=dialect, column_keys=list(keys)))
+        literals = compiled.construct_params({}, _check=False)
+        names = compiled.positiontup or list(dict.fromkeys(compiled.bind_names.values()))
+        self.sql = compiled.string
+        self.positional = compiled.positiontup is not None
+        self.slots = []
+        for name in names:
+            bind = compiled.binds[name]
+            given = name in keys
+            if not given and literals.get(name) is None:
+                raise ValueError(f"no value for {name!r}: give every column the statement writes")
+            convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            self.slots.append((name, given, None if given else literals[name], convert))
+        columns = list(getattr(statement, "selected_columns", ()))
+        self.row = namedtuple("Row", [c.key for c in columns]) if columns else None  # type: ignore[misc]  # column names known only at run time
+        self.converts = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns]
+
+    def parameters(self, params: Mapping[str, Any]) -> tuple | dict:
+        values = []
+        for name, given, literal, convert in self.slots:
+            value = params[name] if given else literal
+            values.append(convert(value) if convert is not None and value is not None else value)
+        if self.positional:
+            return tuple(values)
+        return {slot[0]: value for slot, value in zip(self.slots, values, strict=True)}
+
+    def result(self, raw: tuple) -> tuple:
+        assert self.row is not None
+        return self.row(
+            *(
+                v if convert is None or v is None else convert(v)
+                for convert, v in zip(self.converts, raw, strict=True)
+            )
+        )
+
+
+_PLANS: dict[tuple, _Plan] = {}
+
+
+class Lean:
+    """`Statements` run straight on a DBAPI cursor, in the transaction `Database.run_lean` holds.
+
+    Each statement is compiled once per dialect and set of parameter names (`_Plan`); running it then
+    skips SQLAlchemy's per-execution work (execution context, events, result objects), about six times
+    cheaper than the same statements through a Session. No ORM event fires: the page and signed-in
+    caches do not hear of these writes, so use it only for rows those caches never hold (votes: pages
+    read vote counts fresh). An INSERT must give every column that has a Python-side default.
+    """
+
+    def __init__(self, dbapi_connection: Any, dialect: Dialect) -> None:
+        self.dialect = dialect
+        self._cursor = dbapi_connection.cursor()
+
+    def _plan(self, statement: ClauseElement, params: Mapping[str, Any]) -> _Plan:
+        key = (self.dialect.name, statement, tuple(params))
+        plan = _PLANS.get(key)
+        if plan is None:
+            plan = _PLANS[key] = _Plan(statement, self.dialect, tuple(params))
+        return plan
+
+    def first(self, statement: ClauseElement, params: Mapping[str, Any]) -> Any:
+        plan = self._plan(statement, params)
+        self._cursor.execute(plan.sql, plan.parameters(params))
+        raw = self._cursor.fetchone()
+        return None if raw is None else plan.result(raw)
+
+    def execute(self, statement: ClauseElement, params: Mapping[str, Any]) -> None:
+        plan = self._plan(statement, params)
+        self._cursor.execute(plan.sql, plan.parameters(params))
 
 
 def make_engine(url: str, *, immediate: bool = False, wait: bool = True, pool_size: int = 40) -> Engine:
@@ -107,6 +212,7 @@ class Database:
         self.write_engine = make_engine(url, immediate=True) if url.startswith("sqlite") else self.engine
         sqlite = url.startswith("sqlite")
         self.nowait_engine = make_engine(url, immediate=True, wait=False, pool_size=2) if sqlite else None
+        self._held: Any = None  # run_lean's SQLite connection on the event loop, opened on first use
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -159,15 +265,92 @@ class Database:
         with self.write() as session:
             return work(session, **kwargs)
 
+    async def run_lean(self, work: Callable[..., T], /, **kwargs: Any) -> T:
+        """`work(statements, **kwargs)` in one transaction on a DBAPI connection (`Lean`), awaited from
+        async code: committed whole or rolled back whole. For the hottest short writes only (a vote).
+
+        On SQLite it runs on the event loop, on a connection kept for it, when no other writer holds the
+        database (as `run_write`); otherwise, and always on PostgreSQL, in a thread on a pooled
+        connection, queueing for the write lock as `write()` does. Database errors come out as
+        SQLAlchemy's (OperationalError: a 503 page), never half a transaction.
+        """
+        lock: Any = _write_lock(self.url)  # an RLock whenever nowait_engine is set (SQLite only)
+        if self.nowait_engine is not None and lock.acquire(blocking=False):
+            try:
+                connection = self._loop_connection()
+                dialect = self.nowait_engine.dialect
+                try:
+                    connection.execute("BEGIN IMMEDIATE")  # fails at once if another process writes
+                except dialect.loaded_dbapi.OperationalError:
+                    pass
+                else:
+                    return self._lean_transaction(connection, dialect, work, kwargs, held=True)
+            finally:
+                lock.release()
+        return await run_in_threadpool(self._lean_in_thread, work, kwargs)
+
+    def _loop_connection(self) -> Any:
+        """The SQLite connection `run_lean` uses on the event loop (only ever under the write lock)."""
+        if self._held is None:
+            assert self.nowait_engine is not None
+            self._held = self.nowait_engine.raw_connection()
+        return self._held.driver_connection
+
+    def _lean_in_thread(self, work: Callable[..., T], kwargs: dict[str, Any]) -> T:
+        engine = self.write_engine
+        with _queued(_write_lock(self.url), self.write_wait):
+            pooled = engine.raw_connection()
+            try:
+                if engine.dialect.name == "sqlite":
+                    try:
+                        pooled.cursor().execute("BEGIN IMMEDIATE")  # waits up to the busy timeout
+                    except engine.dialect.loaded_dbapi.Error as error:
+                        raise _wrapped(error, engine.dialect) from error
+                return self._lean_transaction(pooled, engine.dialect, work, kwargs, held=False)
+            finally:
+                pooled.close()  # back to the pool
+
+    def _lean_transaction(
+        self, connection: Any, dialect: Dialect, work: Callable[..., T], kwargs: dict[str, Any], *, held: bool
+    ) -> T:
+        try:
+            result = work(Lean(connection, dialect), **kwargs)
+            connection.commit()
+            return result
+        except BaseException as error:
+            try:
+                connection.rollback()
+            except Exception:
+                if held:  # a connection that cannot roll back is not used again
+                    self._drop_held()
+                raise
+            if isinstance(error, dialect.loaded_dbapi.Error):
+                raise _wrapped(error, dialect) from error
+            raise
+
+    def _drop_held(self) -> None:
+        if self._held is not None:
+            self._held.invalidate()
+            self._held = None
+
     def migrate(self) -> None:
         migrate(self.write_engine)
 
     def dispose(self) -> None:
+        if self._held is not None:
+            self._held.close()
+            self._held = None
         self.engine.dispose()
         if self.nowait_engine is not None:
             self.nowait_engine.dispose()
         if self.write_engine is not self.engine:
             self.write_engine.dispose()
+
+
+def _wrapped(error: Exception, dialect: Dialect) -> DBAPIError:
+    """A DBAPI error as SQLAlchemy raises it (OperationalError, IntegrityError, DataError...), so the
+    app's error pages treat a lean write's failure as any other."""
+    return DBAPIError.instance(None, None, error, dialect.loaded_dbapi.Error, dialect=dialect)
 
 
 def alembic_config():

@@ -10,11 +10,11 @@ from starlette.responses import RedirectResponse, Response
 
 from crowd import page_cache
 from crowd.models import Access, Contribution, Participant, Section, Workshop
-from crowd.security import PUBLIC, form_of, guard
+from crowd.security import PUBLIC, csrf_token, form_of, guard
 from crowd.services.declaration import easy_read
 from crowd.services.errors import DomainError
 from crowd.services.workshop import contributions, polls, safeguarding, votes, workshops
-from crowd.templating import easy_read_on, flash, is_htmx, render
+from crowd.templating import easy_read_on, flash, is_htmx, render, render_macro
 from crowd.web.params import integer
 
 
@@ -247,11 +247,21 @@ async def vote(request: Request) -> Response:
     holding one of the server's threads (see crowd/db.py)."""
     contribution_id = request.path_params["contribution_id"]
     choice = votes.parse_choice(str(form_of(request).get("choice", "")))
-    tally = await request.app.state.db.run_write(
-        votes.cast_vote, participant_id=request.state.user.id, contribution_id=contribution_id, choice=choice
+    tally = await request.app.state.db.run_lean(
+        votes.record_vote,
+        participant_id=request.state.user.id,
+        contribution_id=contribution_id,
+        choice=choice,
     )
-    if is_htmx(request):
-        return render(request, "partials/vote_widget.html", {"tally": tally, "open": True})
+    if is_htmx(request):  # the partial (#votes-ID) is one macro call: rendered straight from the macro
+        mine = tally.mine.value if tally.mine else ""
+        return render_macro(
+            request,
+            "macros/votes.html",
+            "vote_widget",
+            *(tally.contribution_id, tally.agree, tally.disagree, tally.passed, mine, True),
+            *(csrf_token(request), request.url.path),
+        )
     flash(request, "Your vote is recorded.")
     return RedirectResponse(
         await run_in_threadpool(_voted_item_url, request, contribution_id), status_code=303

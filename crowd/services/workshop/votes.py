@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
+from crowd.db import OnConnection, Statements
 from crowd.models import Contribution, ContributionStatus, Vote, VoteChoice, Workshop
 from crowd.models._base import utcnow
 from crowd.services.errors import DomainError, NotFound
@@ -93,40 +94,73 @@ _MOVE_COUNTS = (
 
 
 def cast_vote(session: Session, *, participant_id: int, contribution_id: int, choice: VoteChoice) -> Tally:
-    """Record or change a vote and return the item's new tally.
+    """Record or change a vote in the session's transaction and return the item's new tally
+    (`record_vote` on the session's connection; rows of the item and the vote the session already
+    holds are expired, so a caller reading them next sees the new values)."""
+    tally, wrote, changed_vote = _record(
+        OnConnection(session.connection()),
+        participant_id=participant_id,
+        contribution_id=contribution_id,
+        choice=choice,
+    )
+    if changed_vote is not None:
+        _forget(session, Vote, changed_vote)
+    if wrote:
+        _forget(session, Contribution, contribution_id)
+    return tally
 
-    The hot path of a busy workshop, so it runs three prepared statements on the session's connection:
-    lock the item (FOR UPDATE on PostgreSQL; SQLite writers are already one at a time) reading its
-    counts, its workshop's timetable and the participant's previous vote; write the vote; move the
-    counts. (PostgreSQL reads the previous vote once more, below.)
+
+def record_vote(
+    statements: Statements, *, participant_id: int, contribution_id: int, choice: VoteChoice
+) -> Tally:
+    """Record or change a vote and return the item's new tally, inside the caller's transaction.
+
+    The hot path of a busy workshop: the vote endpoint runs it with `Database.run_lean` (one
+    transaction on a DBAPI connection, no Session). Three prepared statements: lock the item (FOR UPDATE
+    on PostgreSQL; SQLite writers are already one at a time) reading its counts, its workshop's
+    timetable and the participant's previous vote; write the vote; move the counts. (PostgreSQL reads
+    the previous vote once more, below.) The same choice sent again changes nothing, so a vote retried
+    after a timeout is counted once.
     """
-    connection = session.connection()
+    tally, _, _ = _record(
+        statements, participant_id=participant_id, contribution_id=contribution_id, choice=choice
+    )
+    return tally
+
+
+def _record(
+    statements: Statements, *, participant_id: int, contribution_id: int, choice: VoteChoice
+) -> tuple[Tally, bool, int | None]:
+    """The tally, whether anything was written, and the id of the vote row changed (None if new)."""
     keys = {"participant_id": participant_id, "contribution_id": contribution_id}
-    target = connection.execute(_LOCK_TARGET, keys).first()
+    target = statements.first(_LOCK_TARGET, keys)
     if target is None:
         raise NotFound("That idea or comment is not available for voting.")
     require_open(target)  # the row carries the workshop's status, opens_at and closes_at
     agree, disagree, passed = target.agree_count, target.disagree_count, target.pass_count
     counts = {VoteChoice.AGREE: agree, VoteChoice.DISAGREE: disagree, VoteChoice.PASS: passed}
     previous = target
-    if connection.dialect.name != "sqlite":
+    if statements.dialect.name != "sqlite":
         # Once FOR UPDATE has waited for another vote on the item, PostgreSQL re-reads the locked
         # row but not the rows joined to it: read the person's vote again now that the item is ours.
-        previous = connection.execute(_PREVIOUS, keys).first()
+        previous = statements.first(_PREVIOUS, keys)
     old = VoteChoice(previous.previous_choice) if previous is not None and previous.vote_id else None
     if old == choice:
-        return Tally(contribution_id, agree, disagree, passed, choice)
+        return Tally(contribution_id, agree, disagree, passed, choice), False, None
     now = utcnow()
     if old is None:
-        connection.execute(_INSERT, {**keys, "choice": choice, "created_at": now, "updated_at": now})
+        vote_id = None
+        statements.execute(
+            _INSERT, {**keys, "choice": choice, "important": False, "created_at": now, "updated_at": now}
+        )
     else:
-        connection.execute(_CHANGE, {"vote_id": previous.vote_id, "choice": choice, "now": now})
+        vote_id = previous.vote_id
+        statements.execute(_CHANGE, {"vote_id": vote_id, "choice": choice, "now": now})
         counts[old] -= 1
-        _forget(session, Vote, previous.vote_id)
     counts[choice] += 1
     delta = {c: (1 if c == choice else -1 if c == old else 0) for c in VoteChoice}
     support = wilson_lower_bound(counts[VoteChoice.AGREE], counts[VoteChoice.DISAGREE])
-    connection.execute(
+    statements.execute(
         _MOVE_COUNTS,
         {
             "contribution_id": contribution_id,
@@ -136,14 +170,14 @@ def cast_vote(session: Session, *, participant_id: int, contribution_id: int, ch
             "support": support,
         },
     )
-    _forget(session, Contribution, contribution_id)
-    return Tally(
+    tally = Tally(
         contribution_id,
         counts[VoteChoice.AGREE],
         counts[VoteChoice.DISAGREE],
         counts[VoteChoice.PASS],
         choice,
     )
+    return tally, True, vote_id
 
 
 def _forget(session: Session, model: type, ident: int) -> None:

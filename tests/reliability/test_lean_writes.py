@@ -1,0 +1,156 @@
+"""`Database.run_lean` (the vote's write, on a DBAPI connection without a Session): whole or not at all.
+
+A write that fails half way leaves nothing; a database error comes out as SQLAlchemy's (so the error
+pages treat it as any other); while another process writes, the write waits in a thread and lands;
+past OVERLOAD_QUEUE_SECONDS of waiting for the write lock it is refused whole (a 503 page).
+"""
+
+import asyncio
+import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import insert, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from crowd.db import Database, _write_lock
+from crowd.models import Contribution, Vote, VoteChoice
+from crowd.models._base import utcnow
+from crowd.overload import Busy
+from crowd.services.workshop import votes
+from tests.factories import make_participant, make_workshop, post_idea
+
+
+def _run(coroutine):
+    """asyncio.run in a thread of its own (the browser tests' Playwright may hold this thread's loop)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
+@pytest.fixture
+def idea(db):
+    workshop, sections = make_workshop(db)
+    author = make_participant(db, "author@example.org")
+    voter = make_participant(db, "voter@example.org")
+    return post_idea(db, workshop, sections[0], author, "A named contact for every family"), voter.id
+
+
+def _stored(db, idea_id):
+    with db.read() as session:
+        item = session.get(Contribution, idea_id)
+        rows = session.exec(select(Vote.choice)).all()
+    return (item.agree_count, item.disagree_count, item.pass_count), rows
+
+
+def test_a_lean_write_that_fails_half_way_changes_nothing(db, idea):
+    idea_id, voter = idea
+
+    def vote_then_fail(statements, **cast):
+        votes.record_vote(statements, **cast)  # the vote row and the counts are written...
+        raise ValueError("refused half way")  # ...and then the request fails
+
+    with pytest.raises(ValueError):
+        _run(
+            db.run_lean(
+                vote_then_fail, participant_id=voter, contribution_id=idea_id, choice=VoteChoice.AGREE
+            )
+        )
+    assert _stored(db, idea_id) == ((0, 0, 0), [])
+    _run(
+        db.run_lean(votes.record_vote, participant_id=voter, contribution_id=idea_id, choice=VoteChoice.AGREE)
+    )
+    assert _stored(db, idea_id) == ((1, 0, 0), [VoteChoice.AGREE])
+
+
+def test_a_database_error_in_a_lean_write_is_sqlalchemys_and_rolls_back_the_counts(db, idea):
+    idea_id, voter = idea
+    now = utcnow()
+    counts_up = (
+        update(Contribution)
+        .where(Contribution.id == idea_id)
+        .values(agree_count=Contribution.agree_count + 1)
+    )
+    row = {"participant_id": 987654, "contribution_id": idea_id, "choice": VoteChoice.AGREE}  # nobody
+
+    def count_then_insert(statements):
+        statements.execute(counts_up, {})
+        statements.execute(insert(Vote), {**row, "important": False, "created_at": now, "updated_at": now})
+
+    with pytest.raises(IntegrityError):  # the foreign key to participant
+        _run(db.run_lean(count_then_insert))
+    assert _stored(db, idea_id) == ((0, 0, 0), [])
+
+
+def test_an_insert_missing_a_column_with_a_python_default_is_refused_before_it_runs(db, idea):
+    idea_id, voter = idea
+
+    def insert_without_important(statements):
+        now = utcnow()
+        values = {"participant_id": voter, "contribution_id": idea_id, "choice": VoteChoice.PASS}
+        statements.execute(insert(Vote), {**values, "created_at": now, "updated_at": now})
+
+    with pytest.raises(ValueError, match="important"):
+        _run(db.run_lean(insert_without_important))
+    assert _stored(db, idea_id) == ((0, 0, 0), [])
+
+
+def test_a_lean_write_waits_in_a_thread_while_another_process_writes_and_then_lands(db, idea, settings):
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("SQLite's single writer")
+    idea_id, voter = idea
+    other = sqlite3.connect(
+        settings.database_url.removeprefix("sqlite:///"), isolation_level=None, check_same_thread=False
+    )
+    other.execute("BEGIN IMMEDIATE")  # another process is writing
+    served: list[int] = []
+
+    async def main():
+        write = asyncio.create_task(
+            db.run_lean(
+                votes.record_vote, participant_id=voter, contribution_id=idea_id, choice=VoteChoice.PASS
+            )
+        )
+        while not write.done():  # the loop keeps serving others while the vote waits
+            served.append(1)
+            if len(served) == 5:
+                other.execute("COMMIT")
+            await asyncio.sleep(0.01)
+        return await write
+
+    try:
+        tally = _run(main())
+    finally:
+        other.close()
+    assert len(served) >= 5 and tally.passed == 1
+    assert _stored(db, idea_id) == ((0, 0, 1), [VoteChoice.PASS])
+
+
+def test_a_lean_write_that_cannot_get_the_write_lock_in_time_is_refused_whole(db, idea, settings):
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("the in-process write queue is SQLite's")
+    idea_id, voter = idea
+    waiting = Database(settings.database_url, write_wait=0.2)
+    held, done = threading.Event(), threading.Event()
+
+    def hold():
+        with _write_lock(settings.database_url):
+            held.set()
+            done.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(30)
+    try:
+        with pytest.raises(Busy):
+            _run(
+                waiting.run_lean(
+                    votes.record_vote, participant_id=voter, contribution_id=idea_id, choice=VoteChoice.AGREE
+                )
+            )
+    finally:
+        done.set()
+        holder.join(30)
+        waiting.dispose()
+    assert _stored(db, idea_id) == ((0, 0, 0), [])
