@@ -278,6 +278,28 @@ CARE_TOPICS: tuple[Topic, ...] = (
     ),
 )
 
+
+def broaden(name: str, topics: tuple[Topic, ...]) -> Topic:
+    """One broad topic made of several narrow ones: a text takes its terms, action and problem from the
+    pooled vocabularies, so the narrow topics inside it blend instead of standing apart."""
+    pool = lambda field: tuple(x for t in topics for x in getattr(t, field))  # noqa: E731
+    return Topic(name, pool("terms"), pool("actions"), pool("problems"))
+
+
+def _tech(*names: str) -> tuple[Topic, ...]:
+    return tuple(t for t in TECH_TOPICS if t.name in names)
+
+
+BROAD_TECH_TOPICS: tuple[Topic, ...] = (
+    broaden("web-sites", _tech("wordpress", "drupal", "magento", "sharepoint", "ajax")),
+    broaden("data", _tech("oracle", "hibernate", "spring", "linq", "excel")),
+    broaden("languages", _tech("matlab", "scala", "haskell", "bash", "qt")),
+    broaden("tools-and-systems", _tech("svn", "apache", "visual-studio", "cocoa", "osx")),
+)
+"""Four broad topics of five tech topics each (as a news set of four sections): for checking that a
+corpus of a few broad topics gets a few themes."""
+
+
 _TECH_TEMPLATES = (
     "How do I {action}?",
     "How to {action} with {term}",

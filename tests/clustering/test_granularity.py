@@ -1,13 +1,20 @@
 """Fine and coarse corpora alike: many small topics give many themes, a few broad topics give few.
 
-Hand-made vectors (no model, no UMAP): each topic is a tight cloud around its own direction."""
+First with hand-made vectors (no model, no UMAP): each topic is a tight cloud around its own direction;
+then with the real model on small generated corpora."""
+
+import random
 
 import numpy as np
+import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
 from clustering import Pipeline, PipelineParams
 from clustering.cluster import HdbscanClusterer, candidate_sizes
 from clustering.reduce import NoReduction
+from clustering.synthetic import BROAD_TECH_TOPICS, generate
+from crowd.demo.texts import write_comment, write_idea
+from crowd.demo.topics import SECTION_KEYS, TOPICS
 
 
 def _topics(*, count: int, size: int, spread: float, dims: int = 12, seed: int = 0):
@@ -82,3 +89,50 @@ def test_when_eom_lumps_the_corpus_at_every_size_the_search_tries_leaf_selection
 
     assert {t["selection"] for t in clusterer.tried} == {"eom", "leaf"}
     assert len(labels) == 600
+
+
+# With the real model and the default UMAP + HDBSCAN: what a user sees of the granularity.
+
+
+def _embedded_run(embedder, texts):
+    ids = [str(i) for i in range(len(texts))]
+    result = Pipeline().run(texts=texts, ids=ids, vectors=embedder.embed(texts))
+    return ids, result
+
+
+@pytest.mark.slow
+def test_question_titles_of_four_broad_subjects_get_a_few_themes(embedder):
+    # four subjects (web sites, data, languages, tools), each pooling the words of five narrow tags
+    texts, labels = generate(n=800, seed=4, topics=BROAD_TECH_TOPICS)
+
+    ids, result = _embedded_run(embedder, texts)
+
+    assert 3 <= len(result.themes) <= 6
+    assert normalized_mutual_info_score(labels, result.labels_for(ids)) >= 0.75
+
+
+@pytest.mark.slow
+def test_question_titles_of_twenty_narrow_tags_get_about_twenty_themes(embedder):
+    texts, labels = generate(n=600, seed=5)  # 20 tags, 30 titles each
+
+    ids, result = _embedded_run(embedder, texts)
+
+    assert 15 <= len(result.themes) <= 28
+    assert normalized_mutual_info_score(labels, result.labels_for(ids)) >= 0.8
+
+
+@pytest.mark.slow
+def test_a_workshop_with_many_near_identical_replies_is_not_split_into_a_theme_per_wording(embedder):
+    # 1,200 ideas and comments written as the demo writes them, about its 23 subtopics: comments repeat
+    # one sentence of an idea ("Yes and ...", "Agree with every word of this"), so dozens of near-identical
+    # small groups appear; they used to be 73 themes here (and 169 in the demo's 2,250)
+    rng = random.Random(8)
+    subtopics = [s for key in SECTION_KEYS for s in TOPICS[key]]
+    texts = []
+    for i in range(1200):
+        write = write_idea if rng.random() < 0.45 else write_comment
+        texts.append(write(rng, topic=subtopics[i % len(subtopics)], role="staff").text)
+
+    _, result = _embedded_run(embedder, texts)
+
+    assert 15 <= len(result.themes) <= 40
