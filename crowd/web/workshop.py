@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from crowd import page_cache
-from crowd.models import Access, Contribution, Participant, Section, Workshop
+from crowd.models import Access, Contribution, Participant, PollAnswer, Section, Workshop
 from crowd.security import PUBLIC, csrf_token, form_of, guard
 from crowd.services.declaration import easy_read
 from crowd.services.errors import DomainError
@@ -79,13 +79,16 @@ def _idea_list_context(request: Request, session, workshop, sections=None) -> di
 
     def load():
         page = contributions.list_ideas(session, **options)
-        return page, contributions.authors_by_id(session, {i.author_id for i in page.ideas if i.author_id})
+        authors = contributions.authors_by_id(session, {i.author_id for i in page.ideas if i.author_id})
+        return page, authors, _card_parts(request, page.ideas, authors, workshop.slug, link=True)
 
     if options["query"].strip():  # searches are each person's own
-        page, authors = load()
+        page, authors, cards = load()
     else:
         key = ("ideas", *options.values())
-        page, authors = request.app.state.pages.get(key, page_cache.depends(Contribution, Participant), load)
+        page, authors, cards = request.app.state.pages.get(
+            key, page_cache.depends(Contribution, Participant), load
+        )
         counts = votes.current_counts(session, [i.id for i in page.ideas])
         page = replace(page, ideas=[_Shown(i, counts.get(i.id)) for i in page.ideas])
     viewer = _viewer_id(request)
@@ -102,6 +105,7 @@ def _idea_list_context(request: Request, session, workshop, sections=None) -> di
         "listing": page,
         "mine": mine,
         "authors": authors,
+        "cards": cards,
         "sections_by_id": sections,
         "sorts": list(contributions.IdeaSort),
         "status": workshops.effective_status(workshop),
@@ -116,14 +120,22 @@ def workshop_page(request: Request) -> Response:
         context = _idea_list_context(request, session, workshop, sections)
         if is_htmx(request) and request.headers.get("hx-target") == "idea-list":
             return render(request, "partials/idea_list.html", context)
-        viewer = _viewer_id(request)
-        context.update(
-            sections=sections,
-            poll=polls.results(session, workshop_id=workshop.id, participant_id=viewer),
-        )
+        context.update(sections=sections, poll=_poll(request, session, workshop.id))
         if easy_read_on(request):
             context["easy"] = easy_read.points_for(session, "section", [s.id for s in sections])
     return render(request, "workshop/page.html", context)
+
+
+def _poll(request: Request, session, workshop_id: int) -> polls.PollResults:
+    """The straw poll's counts from the page cache (alike for everyone) and the viewer's own answer."""
+    counts = request.app.state.pages.get(
+        ("poll", workshop_id),
+        page_cache.depends(PollAnswer),
+        lambda: polls.counts(session, workshop_id=workshop_id),
+    )
+    return polls.PollResults(
+        counts, polls.answer_of(session, workshop_id=workshop_id, participant_id=_viewer_id(request))
+    )
 
 
 @guard(Access.PARTICIPANT, write=True)
@@ -159,26 +171,44 @@ def post_idea(request: Request) -> Response:
     return RedirectResponse(f"/w/{slug}/ideas/{posted.contribution.id}", status_code=303)
 
 
+def _card_parts(request: Request, items, authors: dict, slug: str, *, link: bool) -> dict:
+    """Each item's card top and bottom (macros/votes.html: who, when, the text; the comments link),
+    rendered once: alike for every visitor, they are kept with the page cache's entry."""
+    module = request.app.state.templates.env.get_template("macros/votes.html").module
+    return {
+        c.id: (module.card_top(c, authors.get(c.author_id)), module.card_bottom(c, slug, link)) for c in items
+    }
+
+
 def _shared_thread(request: Request, session, workshop, idea_id: int):
-    """The idea, its comments and their authors from the page cache, with this moment's vote counts."""
+    """The idea, its comments, their authors and cards from the page cache, with this moment's vote
+    counts."""
 
     def load():
         idea = contributions.get_shown(session, idea_id, workshop_id=workshop.id)
         comments = [] if idea.parent_id else contributions.comments_of(session, idea.id)
-        ids = {c.author_id for c in [idea, *comments] if c.author_id}
-        return idea, comments, contributions.authors_by_id(session, ids)
+        items = [idea, *comments]
+        authors = contributions.authors_by_id(session, {c.author_id for c in items if c.author_id})
+        return idea, comments, authors, _card_parts(request, items, authors, workshop.slug, link=False)
 
     key = ("thread", workshop.id, idea_id)
-    idea, comments, authors = request.app.state.pages.get(
+    idea, comments, authors, cards = request.app.state.pages.get(
         key, page_cache.depends(Contribution, Participant), load
     )
     counts = votes.current_counts(session, [c.id for c in [idea, *comments]])
     shown = [_Shown(c, counts.get(c.id)) for c in [idea, *comments]]
-    return shown[0], shown[1:], authors
+    return shown[0], shown[1:], authors, cards
 
 
 def _thread_context(
-    request: Request, session, workshop, idea: Contribution, comments=None, authors=None, sections=None
+    request: Request,
+    session,
+    workshop,
+    idea: Contribution,
+    comments=None,
+    authors=None,
+    sections=None,
+    cards=None,
 ) -> dict:
     if comments is None:
         comments = contributions.comments_of(session, idea.id)
@@ -193,6 +223,8 @@ def _thread_context(
         sections = workshops.sections(session, workshop.id)
     if authors is None:
         authors = contributions.authors_by_id(session, {c.author_id for c in items if c.author_id})
+    if cards is None:
+        cards = _card_parts(request, items, authors, workshop.slug, link=False)
     section = next((s for s in sections if s.id == idea.section_id), None)
     return {
         "workshop": workshop,
@@ -200,6 +232,7 @@ def _thread_context(
         "comments": comments,
         "mine": mine,
         "authors": authors,
+        "cards": cards,
         "section": section,
         "status": workshops.effective_status(workshop),
     }
@@ -209,10 +242,11 @@ def _thread_context(
 def idea_page(request: Request) -> Response:
     with request.app.state.db.read() as session:
         workshop, sections = _shared_workshop(request, session, request.path_params["slug"])
-        idea, comments, authors = _shared_thread(request, session, workshop, request.path_params["idea_id"])
+        thread = _shared_thread(request, session, workshop, request.path_params["idea_id"])
+        idea, comments, authors, cards = thread
         if idea.parent_id:
             return RedirectResponse(f"/w/{workshop.slug}/ideas/{idea.parent_id}#c{idea.id}", status_code=303)
-        context = _thread_context(request, session, workshop, idea, comments, authors, sections)
+        context = _thread_context(request, session, workshop, idea, comments, authors, sections, cards)
     return render(request, "workshop/idea.html", context)
 
 

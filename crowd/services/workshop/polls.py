@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import bindparam, func
+from sqlmodel import Session, col, select
 
 from crowd.models import PollAnswer, PollChoice, Workshop
 from crowd.models._base import utcnow
@@ -55,19 +55,35 @@ def answer(session: Session, *, workshop: Workshop, participant_id: int, choice:
 
 
 def results(session: Session, *, workshop_id: int, participant_id: int | None = None) -> PollResults:
-    counts = {choice: 0 for choice in PollChoice}
-    rows = session.exec(
-        select(PollAnswer.choice, func.count())
-        .where(PollAnswer.workshop_id == workshop_id)
-        .group_by(PollAnswer.choice)
+    return PollResults(
+        counts(session, workshop_id=workshop_id),
+        answer_of(session, workshop_id=workshop_id, participant_id=participant_id),
     )
-    for choice, n in rows:
-        counts[PollChoice(choice)] = n
-    mine = None
-    if participant_id is not None:
-        mine = session.exec(
-            select(PollAnswer.choice).where(
-                PollAnswer.workshop_id == workshop_id, PollAnswer.participant_id == participant_id
-            )
-        ).first()
-    return PollResults(counts, PollChoice(mine) if mine else None)
+
+
+_COUNTS = (
+    select(PollAnswer.choice, func.count())
+    .where(col(PollAnswer.workshop_id) == bindparam("workshop_id"))
+    .group_by(PollAnswer.choice)
+)
+_ANSWER = select(PollAnswer.choice).where(
+    col(PollAnswer.workshop_id) == bindparam("workshop_id"),
+    col(PollAnswer.participant_id) == bindparam("participant_id"),
+)
+
+
+def counts(session: Session, *, workshop_id: int) -> dict[PollChoice, int]:
+    """How many gave each answer (alike for everyone: the workshop page keeps it in its page cache)."""
+    found = {choice: 0 for choice in PollChoice}
+    for choice, n in session.connection().execute(_COUNTS, {"workshop_id": workshop_id}):
+        found[PollChoice(choice)] = n
+    return found
+
+
+def answer_of(session: Session, *, workshop_id: int, participant_id: int | None) -> PollChoice | None:
+    """The participant's own answer, if any (one prepared statement)."""
+    if participant_id is None:
+        return None
+    keys = {"workshop_id": workshop_id, "participant_id": participant_id}
+    mine = session.connection().execute(_ANSWER, keys).scalar()
+    return PollChoice(mine) if mine else None

@@ -187,14 +187,17 @@ def _forget(session: Session, model: type, ident: int) -> None:
         session.expire(held)
 
 
+_MINE = select(Vote.contribution_id, Vote.choice).where(
+    col(Vote.participant_id) == bindparam("participant_id"),
+    col(Vote.contribution_id).in_(bindparam("ids", expanding=True)),
+)
+
+
 def my_votes(session: Session, *, participant_id: int, contribution_ids: list[int]) -> dict[int, VoteChoice]:
+    """The participant's votes on these contributions (one prepared statement)."""
     if not contribution_ids:
         return {}
-    rows = session.exec(
-        select(Vote.contribution_id, Vote.choice).where(
-            Vote.participant_id == participant_id, col(Vote.contribution_id).in_(contribution_ids)
-        )
-    )
+    rows = session.connection().execute(_MINE, {"participant_id": participant_id, "ids": contribution_ids})
     return {cid: VoteChoice(choice) for cid, choice in rows}
 
 
