@@ -18,6 +18,7 @@ the interpreter's switch interval (5 ms), so threaded votes queued behind one an
 from __future__ import annotations
 
 import threading
+import time
 from collections import namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -26,7 +27,7 @@ from typing import Any, Protocol, TypeVar, cast
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Dialect, Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InvalidatePoolError, OperationalError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import Session, SQLModel, create_engine
@@ -144,7 +145,7 @@ def make_engine(url: str, *, immediate: bool = False, wait: bool = True, pool_si
     """An engine for URL; on SQLite, `immediate` makes every transaction take the write lock first and
     `wait=False` makes a locked database fail at once instead of retrying for 30 s."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        return _ping_when_idle(create_engine(url, pool_size=10, max_overflow=20))
     # A pool as large as the server's thread pool: reads run in parallel, and overflow connections
     # (closed on return, reopened with their pragmas) would churn under load.
     timeout = 30 if wait else 0
@@ -172,6 +173,36 @@ def make_engine(url: str, *, immediate: bool = False, wait: bool = True, pool_si
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
         connection.exec_driver_sql(begin)
+
+    return engine
+
+
+PING_IDLE_SECONDS = 2.0
+
+
+def _ping_when_idle(engine: Engine) -> Engine:
+    """Check a pooled connection with a ping before use only when it has been idle PING_IDLE_SECONDS.
+
+    SQLAlchemy's pool_pre_ping pings on every checkout: a round trip to PostgreSQL before every
+    request, a fifth of a sign-in's time (bench/load.py). A connection in steady use needs none: if the
+    server went away meanwhile, the statement fails (a 503 page) and SQLAlchemy drops the pool's older
+    connections. One that sat idle (a quiet night, a database restart) is pinged; a failed ping drops
+    the pool's older connections and the checkout reconnects, so the request still succeeds.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < PING_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise InvalidatePoolError(f"a pooled connection failed its ping: {error}") from error
 
     return engine
 
@@ -313,25 +344,34 @@ class Database:
     def _lean_transaction(
         self, connection: Any, dialect: Dialect, work: Callable[..., T], kwargs: dict[str, Any], *, held: bool
     ) -> T:
+        """Run `work` and commit; on any error roll back (a connection that is broken or cannot roll
+        back is thrown away, never used again) and raise it, a database error as SQLAlchemy's."""
         try:
             result = work(Lean(connection, dialect), **kwargs)
             connection.commit()
             return result
         except BaseException as error:
-            try:
-                connection.rollback()
-            except Exception:
-                if held:  # a connection that cannot roll back is not used again
-                    self._drop_held()
-                raise
-            if isinstance(error, dialect.loaded_dbapi.Error):
-                raise _wrapped(error, dialect) from error
+            database_error = isinstance(error, dialect.loaded_dbapi.Error)
+            raw = getattr(connection, "dbapi_connection", connection)
+            broken = database_error and dialect.is_disconnect(error, raw, None)
+            if not broken:
+                try:
+                    connection.rollback()
+                except Exception:
+                    broken = True
+            if broken:
+                self._discard(connection, held=held, error=error)
+            if database_error:
+                raise _wrapped(error, dialect, invalidated=broken) from error
             raise
 
-    def _drop_held(self) -> None:
-        if self._held is not None:
-            self._held.invalidate()
-            self._held = None
+    def _discard(self, connection: Any, *, held: bool, error: BaseException) -> None:
+        if held:
+            if self._held is not None:
+                self._held.invalidate(error)
+                self._held = None
+        else:
+            connection.invalidate(error)  # the pool opens a fresh one in its place
 
     def migrate(self) -> None:
         migrate(self.write_engine)
@@ -347,10 +387,12 @@ class Database:
             self.write_engine.dispose()
 
 
-def _wrapped(error: Exception, dialect: Dialect) -> DBAPIError:
+def _wrapped(error: Exception, dialect: Dialect, *, invalidated: bool = False) -> DBAPIError:
     """A DBAPI error as SQLAlchemy raises it (OperationalError, IntegrityError, DataError...), so the
     app's error pages treat a lean write's failure as any other."""
-    return DBAPIError.instance(None, None, error, dialect.loaded_dbapi.Error, dialect=dialect)
+    return DBAPIError.instance(
+        None, None, error, dialect.loaded_dbapi.Error, dialect=dialect, connection_invalidated=invalidated
+    )
 
 
 def alembic_config():
