@@ -193,23 +193,3 @@ def secondary_themes(*, vectors: np.ndarray, labels: np.ndarray, margin: float) 
         if others[j] >= own - margin:
             result[row] = int(keys[j])
     return result
-
-
-def consensus(labelings: list[np.ndarray], *, min_size: int = 5, agreement: float = 0.5) -> np.ndarray:
-    """Themes that several clusterings agree on (evidence accumulation, Fred & Jain 2005): two rows share
-    a theme when they share one in at least ``agreement`` of the runs on average (average linkage on the
-    co-association matrix); groups under ``min_size`` are unthemed. For small corpora, where UMAP's layout
-    of a few dozen points swings with its seed. Memory is n x n: meant for a few hundred rows."""
-    from sklearn.cluster import AgglomerativeClustering
-
-    n = labelings[0].shape[0]
-    together = np.zeros((n, n))
-    for labels in labelings:
-        together += (labels[:, None] == labels[None, :]) & (labels[:, None] != UNTHEMED)
-    together /= len(labelings)
-    np.fill_diagonal(together, 1.0)
-    groups = AgglomerativeClustering(
-        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1 - agreement
-    ).fit_predict(1 - together)
-    sizes = np.bincount(groups)
-    return np.where(sizes[groups] >= min_size, groups, UNTHEMED).astype(int)

@@ -12,14 +12,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from clustering.cluster import (
-    Clusterer,
-    HdbscanClusterer,
-    centroids,
-    consensus,
-    reassign_noise,
-    secondary_themes,
-)
+from clustering.cluster import Clusterer, HdbscanClusterer, centroids, reassign_noise, secondary_themes
 from clustering.embed import Embedder, Progress
 from clustering.foundations import candidate_foundations
 from clustering.naming import name_themes
@@ -31,7 +24,6 @@ from clustering.textprep import is_usable, normalise
 StageProgress = Callable[[str, float], None]  # (stage name, fraction of the whole run done)
 
 MIN_CONTRIBUTIONS = 20
-CONSENSUS_MAX = 500
 
 
 @dataclass
@@ -48,7 +40,6 @@ class PipelineParams:
     secondary_margin: float = 0.03
     representatives: int = 5
     seed: int = 42
-    consensus_runs: int = 7  # a corpus of at most CONSENSUS_MAX: themes several seeded runs agree on
 
     def cluster_size_for(self, n: int) -> int | None:
         """None: the clusterer chooses the smallest theme size per corpus (see HdbscanClusterer)."""
@@ -158,47 +149,31 @@ class Pipeline:
         timings["embed"] = time.perf_counter() - t
         report("reduce", 0.6)
 
-        runs = self.params.consensus_runs if n <= CONSENSUS_MAX else 1
-        if self.reducer is not None or self.clusterer is not None:
-            runs = 1
-        labelings: list[np.ndarray] = []
-        chosen: list[int | None] = []
-        timings["reduce"] = timings["cluster"] = 0.0
-        for run in range(max(1, runs)):
-            t = time.perf_counter()
-            reducer = self.reducer or UmapReducer(
-                n_neighbors=int(params["n_neighbors"]),
-                n_components=self.params.n_components,
-                min_dist=self.params.min_dist,
-                seed=self.params.seed + run,
-                n_epochs=self.params.n_epochs,
-            )
-            points = reducer.fit_transform(matrix)
-            timings["reduce"] += time.perf_counter() - t
-            report("cluster", 0.85)
-            t = time.perf_counter()
-            clusterer = self.clusterer or HdbscanClusterer(
-                min_cluster_size=self.params.cluster_size_for(n),
-                min_samples=self.params.samples_for(n),
-                selection=self.params.selection,
-                seed=self.params.seed,
-            )
-            labelings.append(clusterer.fit_predict(points))
-            chosen.append(getattr(clusterer, "chosen_min_cluster_size", None))
-            timings["cluster"] += time.perf_counter() - t
         t = time.perf_counter()
-        if len(labelings) > 1:  # a small corpus: UMAP's layout of a few hundred points swings with its seed
-            sizes = [c for c in chosen if c is not None]
-            labels = _renumber(consensus(labelings, min_size=min(sizes) if sizes else 5))
-            params["consensus_runs"] = len(labelings)
-        else:
-            labels = _renumber(labelings[0])
-            params["consensus_runs"] = 1
+        reducer = self.reducer or UmapReducer(
+            n_neighbors=int(params["n_neighbors"]),
+            n_components=self.params.n_components,
+            min_dist=self.params.min_dist,
+            seed=self.params.seed,
+            n_epochs=self.params.n_epochs,
+        )
+        points = reducer.fit_transform(matrix)
+        timings["reduce"] = time.perf_counter() - t
+        report("cluster", 0.85)
+
+        t = time.perf_counter()
+        clusterer = self.clusterer or HdbscanClusterer(
+            min_cluster_size=self.params.cluster_size_for(n),
+            min_samples=self.params.samples_for(n),
+            selection=self.params.selection,
+            seed=self.params.seed,
+        )
+        labels = _renumber(clusterer.fit_predict(points))
         if params["min_cluster_size"] is None:
-            params["min_cluster_size"] = chosen[0]
+            params["min_cluster_size"] = getattr(clusterer, "chosen_min_cluster_size", None)
         if self.params.reassign_threshold is not None:
             labels = reassign_noise(vectors=matrix, labels=labels, threshold=self.params.reassign_threshold)
-        timings["cluster"] += time.perf_counter() - t
+        timings["cluster"] = time.perf_counter() - t
         report("represent", 0.92)
 
         t = time.perf_counter()
