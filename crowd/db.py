@@ -244,6 +244,18 @@ class Database:
         sqlite = url.startswith("sqlite")
         self.nowait_engine = make_engine(url, immediate=True, wait=False, pool_size=2) if sqlite else None
         self._held: Any = None  # run_lean's SQLite connection on the event loop, opened on first use
+        # single statements outside a transaction (first_row); SQLite's deferred BEGIN costs nothing
+        self._autocommit = (
+            self.engine if sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
+
+    def first_row(self, statement: ClauseElement, params: Mapping[str, Any]) -> tuple | None:
+        """One read-only statement's first row, outside any transaction: on PostgreSQL in autocommit,
+        without the BEGIN and ROLLBACK round trips a read session adds (the signed-in person's row check,
+        crowd/user_cache.py, runs on nearly every request of a busy server)."""
+        with self._autocommit.connect() as connection:
+            found = connection.execute(statement, params).first()  # type: ignore[call-overload]  # any Core select
+        return tuple(found) if found is not None else None
 
     @contextmanager
     def read(self) -> Iterator[Session]:

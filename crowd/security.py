@@ -109,9 +109,7 @@ def _read_user(db, participant_id: int) -> Participant | None:
 
 def _read_row(db, participant_id: int) -> tuple | None:
     """Every column of the participant's row, with one plain query (see crowd/user_cache.py)."""
-    with db.engine.connect() as connection:
-        found = connection.execute(_PARTICIPANT_ROW, {"pid": participant_id}).first()
-    return tuple(found) if found is not None else None
+    return db.first_row(_PARTICIPANT_ROW, {"pid": participant_id})
 
 
 _PARTICIPANT_ROW = select(*COLUMNS).where(COLUMNS[0].table.c.id == bindparam("pid"))

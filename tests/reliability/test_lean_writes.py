@@ -154,3 +154,27 @@ def test_a_lean_write_that_cannot_get_the_write_lock_in_time_is_refused_whole(db
         holder.join(30)
         waiting.dispose()
     assert _stored(db, idea_id) == ((0, 0, 0), [])
+
+
+def test_a_read_outside_a_transaction_leaves_the_next_write_on_its_connection_whole(db, idea):
+    """`first_row` reads in autocommit on PostgreSQL; the pooled connection it used must come back
+    transactional, or a write on it that fails half way would keep its first half."""
+    idea_id, voter = idea
+    counts = select(Contribution.agree_count).where(Contribution.id == idea_id)
+    for _ in range(3):  # whichever pooled connection the write gets has served such reads
+        assert db.first_row(counts, {}) == (0,)
+
+    def vote_then_fail(statements, **cast):
+        votes.record_vote(statements, **cast)
+        raise ValueError("refused half way")
+
+    with pytest.raises(ValueError):
+        _run(
+            db.run_lean(
+                vote_then_fail, participant_id=voter, contribution_id=idea_id, choice=VoteChoice.AGREE
+            )
+        )
+    with pytest.raises(ValueError), db.write() as session:
+        votes.cast_vote(session, participant_id=voter, contribution_id=idea_id, choice=VoteChoice.AGREE)
+        raise ValueError("refused half way")
+    assert _stored(db, idea_id) == ((0, 0, 0), [])
