@@ -201,6 +201,7 @@ class OnnxEmbedder:
         max_seq_length: int = 128,
         cache_dir: Path | None = None,
         threads: int | None = None,
+        across_texts: bool | None = None,
     ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
@@ -214,9 +215,14 @@ class OnnxEmbedder:
         self.name = f"{MODEL_NAME}/onnx-{label}"
         folder = (cache_dir or default_cache_dir()) / "onnx" / MODEL_NAME
         path = export_onnx(folder=folder, quantized=quantized, variant=self.variant or "u8u8")
+        threads = threads or len(os.sched_getaffinity(0)) or 1
+        # int8 texts go one per call, too small to share out inside each operator: the threads take texts
+        # side by side instead, each call single-threaded (one session is safe to run from many threads)
+        self.across_texts = quantized if across_texts is None else across_texts
+        self.workers = threads if self.across_texts else 1
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or len(os.sched_getaffinity(0)) or 1
-        options.inter_op_num_threads = 1  # one batch at a time: parallelism is inside each operator
+        options.intra_op_num_threads = 1 if self.across_texts else threads
+        options.inter_op_num_threads = 1  # one operator at a time: parallelism is inside each operator
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         # threads waiting for the next operator sleep instead of spinning: on a CPU shared with other work
@@ -228,21 +234,37 @@ class OnnxEmbedder:
         self.tokenizer.no_padding()  # the packaged tokenizer.json pads every text to 128; embed pads a batch
         self.batch_size = 1 if quantized else batch_size
 
+    def _run(self, batch: list[int], encodings: list) -> np.ndarray:
+        width = max(len(encodings[i].ids) for i in batch)
+        feed = {
+            name: np.zeros((len(batch), width), dtype=np.int64)
+            for name in ("input_ids", "attention_mask", "token_type_ids")
+        }
+        for row, i in enumerate(batch):  # padding: id 0, mask 0 (no tokenizer padding state)
+            e = encodings[i]
+            feed["input_ids"][row, : len(e.ids)] = e.ids
+            feed["attention_mask"][row, : len(e.ids)] = e.attention_mask
+            feed["token_type_ids"][row, : len(e.ids)] = e.type_ids
+        return self.session.run(None, feed)[0]
+
     def embed(self, texts: Sequence[str], *, progress: Progress | None = None) -> np.ndarray:
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        encodings = self.tokenizer.encode_batch(list(texts))
+        batches = _length_batches(texts, self.batch_size)
         done = 0
-        for batch in _length_batches(texts, self.batch_size):
-            encodings = self.tokenizer.encode_batch([texts[i] for i in batch])
-            width = max(len(e.ids) for e in encodings)
-            feed = {
-                name: np.zeros((len(batch), width), dtype=np.int64)
-                for name in ("input_ids", "attention_mask", "token_type_ids")
-            }
-            for row, e in enumerate(encodings):  # padding: id 0, mask 0 (no tokenizer padding state)
-                feed["input_ids"][row, : len(e.ids)] = e.ids
-                feed["attention_mask"][row, : len(e.ids)] = e.attention_mask
-                feed["token_type_ids"][row, : len(e.ids)] = e.type_ids
-            out[batch] = self.session.run(None, feed)[0]
+        if self.workers > 1 and len(batches) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(self.workers, thread_name_prefix="crowd-embed") as pool:
+                results = pool.map(lambda batch: self._run(batch, encodings), batches)
+                for batch, vectors in zip(batches, results, strict=True):
+                    out[batch] = vectors
+                    done += len(batch)
+                    if progress:
+                        progress(done, len(texts))
+            return out
+        for batch in batches:
+            out[batch] = self._run(batch, encodings)
             done += len(batch)
             if progress:
                 progress(done, len(texts))
