@@ -300,6 +300,19 @@ BROAD_TECH_TOPICS: tuple[Topic, ...] = (
 corpus of a few broad topics gets a few themes."""
 
 
+def _care(*names: str) -> tuple[Topic, ...]:
+    by_name = {t.name: t for t in CARE_TOPICS}
+    return tuple(by_name[name] for name in names)
+
+
+BROAD_CARE_TOPICS: tuple[Topic, ...] = (
+    broaden("access", _care("gp-access", "transport-access", "digital-exclusion", "language-interpreters")),
+    broaden("care-at-home", _care("carers", "home-care", "care-homes", "hospital-discharge")),
+    broaden("system", _care("mental-health", "staff-wellbeing", "joined-up-records", "prevention")),
+)
+"""Three broad topics of four care topics each."""
+
+
 _TECH_TEMPLATES = (
     "How do I {action}?",
     "How to {action} with {term}",
