@@ -475,6 +475,9 @@ def _anchored(
         return name
     spelled = [o for o in options if word in {stem(w) for w in words(o)}]
     spelled += [index.spelling(k) for k, _ in items if len(k) > 1 and word in k]
+    # a phrase holding both the anchor and the name says most ("Temporary housing" -> "Damp temporary
+    # housing", not "Damp and mould")
+    spelled.sort(key=lambda o: not set(key) <= {stem(w) for w in words(o)})
     for option in spelled:
         if 2 <= len(option.split()) <= 7 and option.lower() not in used and nameable(tuple(option.split())):
             return sentence_case(option)
