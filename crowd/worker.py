@@ -113,11 +113,18 @@ class BackgroundWorker:
         except Exception:
             log.exception("the embedding model could not be loaded; themes and similar ideas are off")
             return
-        try:  # compile UMAP now, at start-up, so no moderator's first theme run waits for it
+        # compile UMAP now, at start-up, so no moderator's first theme run waits for it; in a thread of its
+        # own, so new contributions get their vectors (similar ideas, theme placement) meanwhile. A run
+        # claimed before it ends waits for the compile (numba's lock) instead of compiling again.
+        threading.Thread(target=self._warm_up, name="crowd-umap-warm-up", daemon=True).start()
+        self.worker.run_forever()
+
+    @staticmethod
+    def _warm_up() -> None:
+        try:
             log.info("UMAP compiled in %.0f s", warm_up_umap())
         except Exception:
             log.exception("UMAP could not be warmed up; the first theme run will compile it")
-        self.worker.run_forever()
 
     def start(self) -> BackgroundWorker:
         self.thread.start()
