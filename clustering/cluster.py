@@ -167,10 +167,17 @@ def reassign_noise(*, vectors: np.ndarray, labels: np.ndarray, threshold: float)
 
 
 def secondary_themes(*, vectors: np.ndarray, labels: np.ndarray, margin: float) -> dict[int, int]:
-    """Row -> second theme for themed rows whose similarity to another centroid is within ``margin`` of
-    their own theme's (split membership: one idea raising two topics). The own theme's centre is taken
-    without the row itself (as silhouette does), so a member of a small theme is not held in it by its own
-    weight (a sixteenth of the centre in a theme of 16)."""
+    """Row -> second theme for themed rows that are nearly as close to another theme as to their own
+    (split membership: one idea raising two topics), by either of two measures:
+
+    - centroids: the similarity to another theme's centre is within ``margin`` of that to its own theme's
+      centre, taken without the row itself (as silhouette does), so a member of a small theme is not held
+      in it by its own weight (a sixteenth of the centre in a theme of 16);
+    - neighbours: its mean similarity to its ``NEAREST`` closest members of another theme is within
+      ``margin`` of that to its closest members of its own. A broad theme's centre lies far from each of
+      its members, so an idea on carers and GP appointments placed in a wide GP theme is far from the
+      carers' centre but right beside some carers' ideas.
+    """
     cents = centroids(vectors, labels)
     if len(cents) < 2:
         return {}
@@ -178,6 +185,7 @@ def secondary_themes(*, vectors: np.ndarray, labels: np.ndarray, margin: float) 
     sims = vectors @ np.stack([cents[k] for k in keys]).T
     sums = {k: vectors[labels == k].sum(axis=0) for k in keys.tolist()}
     result: dict[int, int] = {}
+    near: list[int] = []  # rows a little further than the margin: the neighbours measure decides
     position = {k: i for i, k in enumerate(keys.tolist())}
     for row, label in enumerate(labels.tolist()):
         if label == UNTHEMED:
@@ -192,4 +200,58 @@ def secondary_themes(*, vectors: np.ndarray, labels: np.ndarray, margin: float) 
         j = int(others.argmax())
         if others[j] >= own - margin:
             result[row] = int(keys[j])
+        elif others[j] >= own - NEAR_FACTOR * margin:
+            near.append(row)
+    result.update(_touching_neighbours(vectors, labels, margin, np.array(near, dtype=int)))
     return result
+
+
+# the neighbours measure: NEAREST members per theme among a row's NEIGHBOURHOOD nearest rows, tried on rows
+# whose centre gap is under NEAR_FACTOR x margin (the rest are far from any other theme), CHUNK rows at once
+NEAREST, NEIGHBOURHOOD, NEAR_FACTOR, CHUNK = 3, 30, 4.0, 1024
+
+
+def _touching_neighbours(
+    vectors: np.ndarray, labels: np.ndarray, margin: float, candidates: np.ndarray
+) -> dict[int, int]:
+    """The neighbours measure of ``secondary_themes`` for the ``candidates`` rows, over each one's
+    ``NEIGHBOURHOOD`` nearest themed rows (in chunks, so memory stays at CHUNK x n); a theme with fewer than
+    ``NEAREST`` of them counts the rest at the neighbourhood's farthest similarity, which bounds what it
+    is missing."""
+    themed = np.flatnonzero(labels != UNTHEMED)
+    if themed.size <= NEAREST + 1 or candidates.size == 0:
+        return {}
+    pool = vectors[themed]
+    pool_labels = labels[themed]
+    index_in_pool = np.full(labels.shape[0], -1)
+    index_in_pool[themed] = np.arange(themed.size)
+    k = min(NEIGHBOURHOOD, themed.size - 1)
+    result: dict[int, int] = {}
+    for start in range(0, candidates.size, CHUNK):
+        rows = candidates[start : start + CHUNK]
+        block = vectors[rows] @ pool.T
+        block[np.arange(rows.size), index_in_pool[rows]] = -np.inf  # not itself
+        near = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        values = np.take_along_axis(block, near, axis=1)
+        order = np.argsort(-values, axis=1)
+        values = np.take_along_axis(values, order, axis=1)
+        themes = pool_labels[np.take_along_axis(near, order, axis=1)]
+        floor = values[:, -1:]
+        own = labels[rows][:, None]
+        others = themes != own
+        has_other = others.any(axis=1)
+        candidate = themes[np.arange(rows.size), others.argmax(axis=1)][:, None]  # nearest other theme's
+        own_score = _top_mean(values, themes == own, floor)
+        other_score = _top_mean(values, themes == candidate, floor)
+        touching = has_other & (other_score >= own_score - margin)
+        for row, theme in zip(rows[touching].tolist(), candidate[touching, 0].tolist(), strict=True):
+            result[row] = int(theme)
+    return result
+
+
+def _top_mean(values: np.ndarray, mask: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    """Per row, the mean of the NEAREST largest ``values`` where ``mask`` (values sorted descending),
+    missing ones counted at ``floor``."""
+    picked = np.where(mask, values, -np.inf)
+    top = -np.sort(-picked, axis=1)[:, :NEAREST]
+    return np.where(np.isfinite(top), top, floor).mean(axis=1)

@@ -107,3 +107,29 @@ def test_assign_with_no_themes_is_unthemed():
 
 
 assert len(GROUPS) == 5
+
+
+def test_an_idea_beside_another_themes_members_touches_it_even_far_from_its_centre():
+    from clustering.cluster import secondary_themes
+
+    rng = np.random.default_rng(3)
+
+    def blob(centre, n, spread=0.05):
+        points = np.asarray(centre, dtype=float) + spread * rng.normal(size=(n, 3))
+        return points / np.linalg.norm(points, axis=1, keepdims=True)
+
+    # both themes are broad: two far-apart wings each, so each centre lies far from every member
+    theme0 = np.concatenate([blob([1, 0, 0], 20), blob([0, 1, 0], 20)])
+    theme1 = np.concatenate([blob([0, 0, 1], 20), blob([0, -1, 0], 20)])
+    edge = blob([0.5, 0.3, 0.8], 1, spread=0.0)  # in theme 0, beside theme 1's upper wing
+    middle = blob([0.7, 0.7, 0.0], 1, spread=0.0)  # in theme 0, between its own wings, far from theme 1
+    vectors = np.concatenate([theme0, theme1, edge, middle])
+    labels = np.array([0] * 40 + [1] * 40 + [0, 0])
+    centre0, centre1 = (vectors[labels == t][: -2 if t == 0 else None].mean(axis=0) for t in (0, 1))
+    by_centres = edge[0] @ centre0 / np.linalg.norm(centre0) - edge[0] @ centre1 / np.linalg.norm(centre1)
+    assert by_centres > 0.1  # the centres alone would not call it touching theme 1
+
+    second = secondary_themes(vectors=vectors, labels=labels, margin=0.1)
+
+    assert second.get(80) == 1
+    assert 81 not in second
