@@ -17,6 +17,7 @@ the interpreter's switch interval (5 ms), so threaded votes queued behind one an
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections import namedtuple
@@ -178,6 +179,7 @@ def make_engine(url: str, *, immediate: bool = False, wait: bool = True, pool_si
 
 
 PING_IDLE_SECONDS = 2.0
+CHECKPOINT_EVERY = 200  # run_lean commits on the event loop between WAL checkpoints (a vote: ~4 pages)
 
 
 def _ping_when_idle(engine: Engine) -> Engine:
@@ -244,6 +246,8 @@ class Database:
         sqlite = url.startswith("sqlite")
         self.nowait_engine = make_engine(url, immediate=True, wait=False, pool_size=2) if sqlite else None
         self._held: Any = None  # run_lean's SQLite connection on the event loop, opened on first use
+        self._loop_commits = 0
+        self.checkpointing: asyncio.Future | None = None  # the WAL checkpoint under way in a thread
         # single statements outside a transaction (first_row); SQLite's deferred BEGIN costs nothing
         self._autocommit = (
             self.engine if sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
@@ -327,17 +331,39 @@ class Database:
                 except dialect.loaded_dbapi.OperationalError:
                     pass
                 else:
-                    return self._lean_transaction(connection, dialect, work, kwargs, held=True)
+                    result = self._lean_transaction(connection, dialect, work, kwargs, held=True)
+                    self._loop_commits += 1
+                    if self._loop_commits % CHECKPOINT_EVERY == 0 and self.checkpointing is None:
+                        self.checkpointing = asyncio.get_running_loop().run_in_executor(
+                            None, self._checkpoint
+                        )
+                    return result
             finally:
                 lock.release()
         return await run_in_threadpool(self._lean_in_thread, work, kwargs)
 
     def _loop_connection(self) -> Any:
-        """The SQLite connection `run_lean` uses on the event loop (only ever under the write lock)."""
+        """The SQLite connection `run_lean` uses on the event loop (only ever under the write lock).
+
+        Its commits never checkpoint the WAL themselves (`wal_autocheckpoint=0`): a checkpoint writes
+        the WAL back into the database file and syncs it, which blocked the loop, and every request on
+        it, for up to 322 ms in 20,000 votes. Every CHECKPOINT_EVERY commits a thread checkpoints instead."""
         if self._held is None:
             assert self.nowait_engine is not None
             self._held = self.nowait_engine.raw_connection()
+            self._held.driver_connection.execute("PRAGMA wal_autocheckpoint=0")
         return self._held.driver_connection
+
+    def _checkpoint(self) -> None:
+        """A passive checkpoint in a thread (it never waits for readers or writers)."""
+        try:
+            pooled = self.engine.raw_connection()  # autocommit at the DBAPI level: no transaction open
+            try:
+                pooled.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)")
+            finally:
+                pooled.close()
+        finally:
+            self.checkpointing = None
 
     def _lean_in_thread(self, work: Callable[..., T], kwargs: dict[str, Any]) -> T:
         engine = self.write_engine

@@ -178,3 +178,43 @@ def test_a_read_outside_a_transaction_leaves_the_next_write_on_its_connection_wh
         votes.cast_vote(session, participant_id=voter, contribution_id=idea_id, choice=VoteChoice.AGREE)
         raise ValueError("refused half way")
     assert _stored(db, idea_id) == ((0, 0, 0), [])
+
+
+def test_votes_on_the_event_loop_leave_the_wal_checkpoint_to_a_thread(db, settings, monkeypatch):
+    """A checkpoint (copying the WAL into the database file and syncing it) blocked the event loop, and
+    every request on it, for up to a third of a second; the loop's commits skip it and every
+    CHECKPOINT_EVERY commits a thread does it."""
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("SQLite's write-ahead log")
+    import crowd.db
+
+    monkeypatch.setattr(crowd.db, "CHECKPOINT_EVERY", 4)
+    workshop, sections = make_workshop(db)
+    author = make_participant(db, "author@example.org")
+    idea_id = post_idea(db, workshop, sections[0], author, "Evening appointments for people who work days.")
+    voters = [make_participant(db, f"voter{n}@example.org").id for n in range(4)]
+    path = settings.database_url.removeprefix("sqlite:///")
+    setup = sqlite3.connect(path)
+    setup.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the tables and people into the file, to start
+    setup.close()
+
+    def in_the_database_file() -> int:  # what a checkpoint has copied out of the WAL so far
+        file = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+        try:
+            return file.execute("SELECT count(*) FROM vote").fetchone()[0]
+        finally:
+            file.close()
+
+    async def votes_then_wait(people):
+        for person in people:
+            await db.run_lean(
+                votes.record_vote, participant_id=person, contribution_id=idea_id, choice=VoteChoice.AGREE
+            )
+        if db.checkpointing is not None:
+            await db.checkpointing
+
+    _run(votes_then_wait(voters[:3]))
+    assert in_the_database_file() == 0  # committed (in the WAL), not yet checkpointed by the loop
+    _run(votes_then_wait(voters[3:]))
+    assert in_the_database_file() == 4
+    assert _stored(db, idea_id)[0] == (4, 0, 0)
