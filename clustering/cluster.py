@@ -18,7 +18,7 @@ class HdbscanClusterer:
 
     With ``min_cluster_size=None`` (the default) the smallest theme size is chosen per corpus: HDBSCAN runs
     for sizes 5, 8, 11, 17, 25, ... (x1.5, up to n/10) and the result with the best silhouette in the reduced
-    space wins, noise counted as 0 (``silhouette x share clustered``, on a fixed sample of 5,000 points). A
+    space wins, noise counted as 0 (``silhouette x share clustered``, on a fixed sample of 2,000 points). A
     corpus of many small, tight topics so gets many small themes, a corpus of a few broad topics few large
     ones, instead of a size that grows with n. Every size is tried (the search stops early only when a size
     yields fewer than ``min_themes`` themes): a broad corpus often scores a fine split first and its few
@@ -40,7 +40,7 @@ class HdbscanClusterer:
         min_samples: int | None = None,
         selection: str = "eom",
         min_themes: int = 3,
-        sample: int = 5000,
+        sample: int = 2000,
         seed: int = 42,
     ) -> None:
         self.min_cluster_size = min_cluster_size

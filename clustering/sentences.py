@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -316,6 +317,7 @@ def is_short_reply(text: str) -> bool:
     return count <= 14 and bool(_AGREEMENT.match(text))
 
 
+@lru_cache(maxsize=65536)  # called for every word of every text while naming: ~0.5 M calls on 10k texts
 def stem(word: str) -> str:
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
