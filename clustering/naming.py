@@ -97,6 +97,16 @@ NOT_LAST = frozenset(
         "asks",
         "work",
         "works",
+        "cope",
+        "copes",
+        "look",
+        "looks",
+        "seem",
+        "seems",
+        "happen",
+        "happens",
+        "exist",
+        "exists",
     ]
 )
 OBJECTS = frozenset(
@@ -361,6 +371,8 @@ def _shortlist(
             continue
         if last.endswith("ing") and not index.after_article[last]:
             continue  # "struggling", "asking": a name ends on a thing ("training", "housing" are fine)
+        if len(key) > len(set(key) - JOINERS) + sum(w in JOINERS for w in key):
+            continue  # a word twice: "GP prescribed and the GP"
         if len(key) > 1 and _PAST.search(last) and not index.after_article[last]:
             continue  # "Hackney libraries stopped", "Visits cut short" end a clause, not a heading
         if (len(key) == 1 and len(who) < 2 and n_people >= 2) or not nameable(
