@@ -311,6 +311,26 @@ def test_hidden_contributions_drop_out_of_theme_sizes(db, themed: Themed):
     assert row.size == 11
 
 
+def test_an_unnamed_themes_name_counts_what_it_holds_once_a_member_is_hidden(db, themed: Themed):
+    gp = themed.theme_of(db, "gp")
+    with db.write() as session:
+        theme = session.get(Theme, gp.id)
+        theme.label = f"Unnamed theme ({theme.size} short replies)"  # as a run names a theme of replies
+        session.add(theme)
+    with db.write() as session:
+        moderation.hide(
+            session,
+            contribution_id=ids_of(themed, "gp")[0],
+            actor_id=themed.people["staff"][0].id,
+            reason="Personal details",
+        )
+    assert (
+        load(db, gp.id).label
+        == "Unnamed theme (11 short replies)"
+        == f"Unnamed theme ({load(db, gp.id).size} short replies)"
+    )
+
+
 def test_imported_notes_count_on_the_board_by_their_recorded_role_borough_and_stream(db, themed: Themed):
     from crowd.models import Contribution, ContributionKind, Stream
     from crowd.services.curation import board as curation_board

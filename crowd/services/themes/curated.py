@@ -12,6 +12,7 @@ Moderator memberships (moves, pins, exclusions) are sticky: runs never delete or
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -281,8 +282,21 @@ def refresh_sizes(session: Session, *, workshop_id: int) -> None:
     for theme in session.exec(select(Theme).where(Theme.workshop_id == workshop_id)):
         size = int(counts.get(theme.id, 0))
         if theme.size != size:
+            if not theme.curated:
+                theme.label = recount_unnamed(theme.label, was=theme.size, now=size)
             theme.size = size
             session.add(theme)
+
+
+def recount_unnamed(label: str, *, was: int, now: int) -> str:
+    """ "Unnamed theme (57 short replies)" counts what the theme holds now (its name is its size)."""
+    found = _UNNAMED.match(label)
+    if found is None or int(found[2]) != was:
+        return label
+    return f"{found[1]}{now}{label[found.end(2) :]}"
+
+
+_UNNAMED = re.compile(r"^(Unnamed theme \()(\d+)(?= (?:short replies|replies|contributions)\b)")
 
 
 def recompute_centroid(session: Session, *, theme: Theme) -> bool:
