@@ -107,6 +107,8 @@ NOT_LAST = frozenset(
         "happens",
         "exist",
         "exists",
+        "choose",
+        "chooses",
     ]
 )
 OBJECTS = frozenset(
