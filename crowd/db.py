@@ -186,7 +186,7 @@ def _ping_when_idle(engine: Engine) -> Engine:
     """Check a pooled connection with a ping before use only when it has been idle PING_IDLE_SECONDS.
 
     SQLAlchemy's pool_pre_ping pings on every checkout: a round trip to PostgreSQL before every
-    request, a fifth of a sign-in's time (bench/load.py). A connection in steady use needs none: if the
+    request, a fifth of a sign-in's wall time in a profile. A connection in steady use needs none: if the
     server went away meanwhile, the statement fails (a 503 page) and SQLAlchemy drops the pool's older
     connections. One that sat idle (a quiet night, a database restart) is pinged; a failed ping drops
     the pool's older connections and the checkout reconnects, so the request still succeeds.
