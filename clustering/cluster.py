@@ -79,8 +79,11 @@ class HdbscanClusterer:
         best: tuple[float, int, np.ndarray] | None = None
         previous: tuple[np.ndarray, float] | None = None
         self.tried = []
+        tree = self._tree(points, sizes[0])
         for size in sizes:
-            labels = self._fit(points, selection, size)
+            labels = (
+                self._fit(points, selection, size) if tree is None else _cut(points, tree, selection, size)
+            )
             found = len(set(labels.tolist()) - {UNTHEMED})
             if previous is not None and np.array_equal(previous[0], labels):
                 value = previous[1]  # the same themes as the size before: same score
@@ -103,6 +106,20 @@ class HdbscanClusterer:
         self.chosen_min_cluster_size = best[1]
         return best[2]
 
+    def _tree(self, points: np.ndarray, size: int) -> np.ndarray | None:
+        """HDBSCAN's single-linkage tree, which depends on ``min_samples`` only: with a fixed one, each size
+        the search tries is a cut of the same tree (the same labels as a fit of its own, a third of the
+        CPU). None when ``min_samples`` follows the size (HDBSCAN's default), so each size needs a fit."""
+        import hdbscan
+
+        if self.min_samples is None:
+            return None
+        model = hdbscan.HDBSCAN(
+            min_cluster_size=max(2, size), min_samples=self.min_samples, core_dist_n_jobs=1
+        )
+        model.fit(points)
+        return model._single_linkage_tree
+
     def _fit(self, points: np.ndarray, selection: str, size: int) -> np.ndarray:
         import hdbscan
 
@@ -113,6 +130,13 @@ class HdbscanClusterer:
             core_dist_n_jobs=1,
         )
         return np.asarray(model.fit_predict(points), dtype=int)
+
+
+def _cut(points: np.ndarray, tree: np.ndarray, selection: str, size: int) -> np.ndarray:
+    """Labels for one smallest theme size from a single-linkage tree, as ``HDBSCAN.fit`` makes them."""
+    from hdbscan.hdbscan_ import _tree_to_labels  # hdbscan's own step from tree to labels
+
+    return np.asarray(_tree_to_labels(points, tree, max(2, size), selection)[0], dtype=int)
 
 
 def candidate_sizes(n: int) -> list[int]:

@@ -137,3 +137,20 @@ def test_a_workshop_with_many_near_identical_replies_is_not_split_into_a_theme_p
     _, result = _embedded_run(embedder, texts)
 
     assert 15 <= len(result.themes) <= 40
+
+
+def test_the_size_search_cutting_one_tree_finds_the_themes_separate_fits_find(monkeypatch):
+    from clustering.cluster import HdbscanClusterer
+
+    rng = np.random.default_rng(5)
+    centres = rng.normal(0, 3, size=(12, 5))
+    points = np.concatenate([rng.normal(c, 0.4, size=(rng.integers(20, 200), 5)) for c in centres])
+
+    cut = HdbscanClusterer(min_samples=6)
+    labels = cut.fit_predict(points)
+    monkeypatch.setattr(HdbscanClusterer, "_tree", lambda self, points, size: None)  # a fit per size
+    fitted = HdbscanClusterer(min_samples=6)
+
+    assert np.array_equal(labels, fitted.fit_predict(points))
+    assert cut.tried == fitted.tried and cut.chosen_min_cluster_size == fitted.chosen_min_cluster_size
+    assert len(set(labels.tolist()) - {-1}) >= 8
