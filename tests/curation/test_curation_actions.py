@@ -290,10 +290,7 @@ def test_only_the_latest_change_to_a_theme_can_be_undone_and_never_across_a_run(
     assert load(db, gp.id).label == "One" and load(db, gp.id).reviewed
 
 
-def test_hidden_contributions_drop_out_of_theme_sizes(db, themed: Themed):
-    from crowd.services.curation import board as curation_board
-
-    gp = themed.theme_of(db, "gp")
+def _hide_a_gp_idea(db, themed: Themed) -> None:
     with db.write() as session:
         moderation.hide(
             session,
@@ -301,6 +298,13 @@ def test_hidden_contributions_drop_out_of_theme_sizes(db, themed: Themed):
             actor_id=themed.people["staff"][0].id,
             reason="Personal details",
         )
+
+
+def test_hidden_contributions_drop_out_of_theme_sizes(db, themed: Themed):
+    from crowd.services.curation import board as curation_board
+
+    gp = themed.theme_of(db, "gp")
+    _hide_a_gp_idea(db, themed)
     assert load(db, gp.id).size == 11
     with db.read() as session:
         row = next(
@@ -317,13 +321,7 @@ def test_an_unnamed_themes_name_counts_what_it_holds_once_a_member_is_hidden(db,
         theme = session.get(Theme, gp.id)
         theme.label = f"Unnamed theme ({theme.size} short replies)"  # as a run names a theme of replies
         session.add(theme)
-    with db.write() as session:
-        moderation.hide(
-            session,
-            contribution_id=ids_of(themed, "gp")[0],
-            actor_id=themed.people["staff"][0].id,
-            reason="Personal details",
-        )
+    _hide_a_gp_idea(db, themed)
     assert (
         load(db, gp.id).label
         == "Unnamed theme (11 short replies)"

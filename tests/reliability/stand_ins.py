@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -38,3 +40,25 @@ class SlowReducer:
     def fit_transform(self, vectors: np.ndarray) -> np.ndarray:
         time.sleep(self.seconds)
         return PcaReducer(n_components=5).fit_transform(vectors)
+
+
+@contextmanager
+def write_lock_held_elsewhere(database_url: str) -> Iterator[None]:
+    """Another thread holds the process's SQLite write lock for as long as the block runs."""
+    from crowd.db import _write_lock
+
+    held, done = threading.Event(), threading.Event()
+
+    def hold():
+        with _write_lock(database_url):
+            held.set()
+            done.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(30)
+    try:
+        yield
+    finally:
+        done.set()
+        holder.join(30)

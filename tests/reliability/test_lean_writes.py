@@ -7,7 +7,6 @@ past OVERLOAD_QUEUE_SECONDS of waiting for the write lock it is refused whole (a
 
 import asyncio
 import sqlite3
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -15,12 +14,13 @@ from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from crowd.db import Database, _write_lock
+from crowd.db import Database
 from crowd.models import Contribution, Vote, VoteChoice
 from crowd.models._base import utcnow
 from crowd.overload import Busy
 from crowd.services.workshop import votes
 from tests.factories import make_participant, make_workshop, post_idea
+from tests.reliability.stand_ins import write_lock_held_elsewhere
 
 
 def _run(coroutine):
@@ -132,26 +132,14 @@ def test_a_lean_write_that_cannot_get_the_write_lock_in_time_is_refused_whole(db
         pytest.skip("the in-process write queue is SQLite's")
     idea_id, voter = idea
     waiting = Database(settings.database_url, write_wait=0.2)
-    held, done = threading.Event(), threading.Event()
-
-    def hold():
-        with _write_lock(settings.database_url):
-            held.set()
-            done.wait(30)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    held.wait(30)
     try:
-        with pytest.raises(Busy):
+        with write_lock_held_elsewhere(settings.database_url), pytest.raises(Busy):
             _run(
                 waiting.run_lean(
                     votes.record_vote, participant_id=voter, contribution_id=idea_id, choice=VoteChoice.AGREE
                 )
             )
     finally:
-        done.set()
-        holder.join(30)
         waiting.dispose()
     assert _stored(db, idea_id) == ((0, 0, 0), [])
 

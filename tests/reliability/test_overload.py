@@ -4,7 +4,6 @@ and a vote sent again after a timeout is counted once."""
 from __future__ import annotations
 
 import asyncio
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -15,9 +14,9 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 import crowd.overload
-from crowd.db import _write_lock
 from crowd.models import Contribution, ContributionKind, Vote
 from crowd.overload import Busy, LoadShedMiddleware
+from tests.reliability.stand_ins import write_lock_held_elsewhere
 from tests.web.conftest import post_idea, vote
 
 
@@ -101,22 +100,14 @@ def test_a_write_that_cannot_get_the_write_lock_in_time_is_refused_whole(db, set
     from crowd.db import Database
 
     waiting = Database(settings.database_url, write_wait=0.2)
-    held, done = threading.Event(), threading.Event()
-
-    def hold():
-        with _write_lock(settings.database_url):
-            held.set()
-            done.wait(30)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    held.wait(30)
     try:
-        with pytest.raises(Busy), waiting.write() as session:
+        with (
+            write_lock_held_elsewhere(settings.database_url),
+            pytest.raises(Busy),
+            waiting.write() as session,
+        ):
             session.add(Vote(participant_id=1, contribution_id=1, choice="agree"))
     finally:
-        done.set()
-        holder.join(30)
         waiting.dispose()
     with db.read() as session:
         assert session.exec(select(Vote)).all() == []

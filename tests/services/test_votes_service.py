@@ -67,52 +67,21 @@ def test_concurrent_votes_and_changes_keep_counts_equal_to_the_vote_rows(db):
     """Four people vote and change their votes on two items, each from two tabs at once (eight threads):
     every count equals the vote rows behind it, one row per person per item."""
     import random
-    import threading
 
-    workshop, sections = make_workshop(db)
-    with db.write() as session:
-        people = [Participant(email=f"c{i}@example.org", display_name=f"C{i}") for i in range(4)]
-        session.add_all(people)
-        session.flush()
-        items = [
-            post_idea(
-                session, workshop=workshop, section_id=sections[0].id, author=people[0], text=text
-            ).contribution.id
-            for text in ("Tell my story once", "One named contact")
-        ]
-        ids = [p.id for p in people]
+    ids, items = _four_people_two_items(db, "c")
     answered: dict[tuple[int, int], set[VoteChoice]] = {}
-    failures: list[BaseException] = []
 
     def tab(pid: int, seed: int) -> None:
         rng = random.Random(seed)
-        try:
-            for _ in range(30):
-                item, choice = rng.choice(items), rng.choice(list(VoteChoice))
-                with db.write() as session:
-                    tally = votes.cast_vote(session, participant_id=pid, contribution_id=item, choice=choice)
-                assert tally.mine == choice
-                answered.setdefault((pid, item), set()).add(choice)
-        except BaseException as error:  # noqa: BLE001 - reported below
-            failures.append(error)
+        for _ in range(30):
+            item, choice = rng.choice(items), rng.choice(list(VoteChoice))
+            with db.write() as session:
+                tally = votes.cast_vote(session, participant_id=pid, contribution_id=item, choice=choice)
+            assert tally.mine == choice
+            answered.setdefault((pid, item), set()).add(choice)
 
-    threads = [threading.Thread(target=tab, args=(pid, pid * 10 + n)) for pid in ids for n in (1, 2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
-    with db.read() as session:
-        rows = session.exec(select(Vote.participant_id, Vote.contribution_id, Vote.choice)).all()
-        stored = {c.id: c for c in session.exec(select(Contribution).where(Contribution.id.in_(items)))}
-    assert sorted((pid, cid) for pid, cid, _ in rows) == sorted(answered)
-    assert all(VoteChoice(choice) in answered[(pid, cid)] for pid, cid, choice in rows)
-    for item in items:
-        behind = [VoteChoice(choice) for _, cid, choice in rows if cid == item]
-        counted = (stored[item].agree_count, stored[item].disagree_count, stored[item].pass_count)
-        assert counted == tuple(
-            behind.count(c) for c in (VoteChoice.AGREE, VoteChoice.DISAGREE, VoteChoice.PASS)
-        )
+    _two_tabs_each(ids, tab)
+    _assert_counts_equal_the_rows(db, items, answered)
 
 
 def _lean(db, coroutine):
@@ -184,22 +153,9 @@ def test_concurrent_lean_votes_keep_counts_equal_to_the_vote_rows(db):
     others queue in threads; on PostgreSQL all in threads under FOR UPDATE)."""
     import asyncio
     import random
-    import threading
 
-    workshop, sections = make_workshop(db)
-    with db.write() as session:
-        people = [Participant(email=f"l{i}@example.org", display_name=f"L{i}") for i in range(4)]
-        session.add_all(people)
-        session.flush()
-        items = [
-            post_idea(
-                session, workshop=workshop, section_id=sections[0].id, author=people[0], text=text
-            ).contribution.id
-            for text in ("Tell my story once", "One named contact")
-        ]
-        ids = [p.id for p in people]
+    ids, items = _four_people_two_items(db, "l")
     answered: dict[tuple[int, int], set[VoteChoice]] = {}
-    failures: list[BaseException] = []
 
     async def tab(pid: int, seed: int) -> None:
         rng = random.Random(seed)
@@ -211,9 +167,52 @@ def test_concurrent_lean_votes_keep_counts_equal_to_the_vote_rows(db):
             assert tally.mine == choice
             answered.setdefault((pid, item), set()).add(choice)
 
+    _two_tabs_each(ids, lambda pid, seed: asyncio.run(tab(pid, seed)))
+    _assert_counts_equal_the_rows(db, items, answered)
+
+
+def _four_people_two_items(db, prefix: str) -> tuple[list[int], list[int]]:
+    workshop, sections = make_workshop(db)
+    with db.write() as session:
+        people = [
+            Participant(email=f"{prefix}{i}@example.org", display_name=f"{prefix.upper()}{i}")
+            for i in range(4)
+        ]
+        session.add_all(people)
+        session.flush()
+        items = [
+            post_idea(
+                session, workshop=workshop, section_id=sections[0].id, author=people[0], text=text
+            ).contribution.id
+            for text in ("Tell my story once", "One named contact")
+        ]
+        return [p.id for p in people], items
+
+
+def _assert_counts_equal_the_rows(db, items: list[int], answered: dict) -> None:
+    """One row per person per item, each a choice they made, and every count equal to the rows behind it."""
+    with db.read() as session:
+        rows = session.exec(select(Vote.participant_id, Vote.contribution_id, Vote.choice)).all()
+        stored = {c.id: c for c in session.exec(select(Contribution).where(Contribution.id.in_(items)))}
+    assert sorted((pid, cid) for pid, cid, _ in rows) == sorted(answered)
+    assert all(VoteChoice(choice) in answered[(pid, cid)] for pid, cid, choice in rows)
+    for item in items:
+        behind = [VoteChoice(choice) for _, cid, choice in rows if cid == item]
+        counted = (stored[item].agree_count, stored[item].disagree_count, stored[item].pass_count)
+        assert counted == tuple(
+            behind.count(c) for c in (VoteChoice.AGREE, VoteChoice.DISAGREE, VoteChoice.PASS)
+        )
+
+
+def _two_tabs_each(ids: list[int], tab) -> None:
+    """Run ``tab(pid, seed)`` for each person from two threads at once; any failure fails the test."""
+    import threading
+
+    failures: list[BaseException] = []
+
     def run(pid: int, seed: int) -> None:
         try:
-            asyncio.run(tab(pid, seed))
+            tab(pid, seed)
         except BaseException as error:  # noqa: BLE001 - reported below
             failures.append(error)
 
@@ -223,13 +222,3 @@ def test_concurrent_lean_votes_keep_counts_equal_to_the_vote_rows(db):
     for thread in threads:
         thread.join()
     assert failures == []
-    with db.read() as session:
-        rows = session.exec(select(Vote.participant_id, Vote.contribution_id, Vote.choice)).all()
-        stored = {c.id: c for c in session.exec(select(Contribution).where(Contribution.id.in_(items)))}
-    assert sorted((pid, cid) for pid, cid, _ in rows) == sorted(answered)
-    for item in items:
-        behind = [VoteChoice(choice) for _, cid, choice in rows if cid == item]
-        counted = (stored[item].agree_count, stored[item].disagree_count, stored[item].pass_count)
-        assert counted == tuple(
-            behind.count(c) for c in (VoteChoice.AGREE, VoteChoice.DISAGREE, VoteChoice.PASS)
-        )
