@@ -3,13 +3,10 @@ vote, change the vote in place, answer the straw poll; axe-core on every page; s
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import check_accessibility, follow_mailed_link, mailed_link, screenshot
+from tests.e2e.conftest import check_accessibility, follow_mailed_link, mailed_link, screenshot, settle_layout
 
 pytestmark = pytest.mark.e2e
 
@@ -101,11 +98,7 @@ def test_new_participant_signs_up_posts_comments_votes_and_answers_the_poll(
 
     page.set_viewport_size({"width": 360, "height": 740})
     visit(page, f"{base}/w/{workshop.slug}")
-    fits = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    # the NHS.UK header's script folds the menu into "More" once it has measured the page; if it never
-    # fits, the overflow is measured and reported below
-    with contextlib.suppress(PlaywrightTimeout):
-        page.wait_for_function(fits, timeout=3000)
+    settle_layout(page)  # if the page never fits, the overflow is measured and reported below
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px at 360px wide"
     screenshot(page, "workshop-mobile-360")
