@@ -198,6 +198,7 @@ class _PhraseIndex:
         self.keys_of: list[set[tuple[str, ...]]] = []
         self.word_docs: dict[str, set[int]] = defaultdict(set)  # stem of a content word -> documents
         self.words_of: list[set[str]] = []
+        self.code: set[str] = set()  # stems of words written like code identifiers (_CODE)
         # how often a word, inside a sentence, is written with a capital: names of things (MATLAB, Oracle,
         # Hackney, GP) are what a person heads a theme with
         capital: Counter[str] = Counter()
@@ -227,17 +228,22 @@ class _PhraseIndex:
                 self.docs[key].add(i)
                 self.surface[key][" ".join(span)] += 1
             self.keys_of.append(keys)
-            stems = {stem(w) for w in words(clean_text(text)) if nameable((w,)) and w.lower() not in STOP}
-            stems = {w for w in stems if not w.isdigit()}
+            stems = {
+                stem(w)
+                for w in words(clean_text(text))
+                if nameable((w,)) and w.lower() not in STOP and not w.isdigit()
+            }
             for w in stems:
                 self.word_docs[w].add(i)
             self.words_of.append(stems)
             for sentence in split_sentences(text):
-                for w in words(sentence)[1:]:
-                    inside[stem(w)] += 1
-                    capital[stem(w)] += w[:1].isupper()
+                for position, w in enumerate(words(sentence)):
+                    if _CODE.search(w):
+                        self.code.add(stem(w))
+                    if position:  # a sentence's first word has a capital whatever it is
+                        inside[stem(w)] += 1
+                        capital[stem(w)] += w[:1].isupper()
         self.proper = {w: capital[w] / n for w, n in inside.items() if n >= 3}
-        self.code = {stem(w) for text in texts for w in words(text) if _CODE.search(w)}
         self.n = max(len(texts), 1)
 
     def anchor(self, rows: np.ndarray, people: list[str]) -> tuple[str, float] | None:

@@ -94,9 +94,13 @@ def render_macro(request: Request, template: str, macro: str, *args, status_code
     """An htmx partial that is one macro call (e.g. the vote widget), rendered by calling the macro on
     its template's module: no page context is built or copied, and pending flash messages are left for
     the next full page. For a vote, `render` cost about as much CPU as the write (bench/requests.py)."""
+    return HTMLResponse(str(getattr(macros(request, template), macro)(*args)), status_code=status_code)
+
+
+def macros(request: Request, template: str):
+    """A template's macros, to call from Python (its module: each macro an attribute)."""
     templates: Jinja2Templates = request.app.state.templates
-    module = templates.env.get_template(template).module
-    return HTMLResponse(str(getattr(module, macro)(*args)), status_code=status_code)
+    return templates.env.get_template(template).module
 
 
 def is_htmx(request: Request) -> bool:

@@ -14,7 +14,7 @@ from crowd.security import PUBLIC, csrf_token, form_of, guard
 from crowd.services.declaration import easy_read
 from crowd.services.errors import DomainError
 from crowd.services.workshop import contributions, polls, safeguarding, votes, workshops
-from crowd.templating import easy_read_on, flash, is_htmx, render, render_macro
+from crowd.templating import easy_read_on, flash, is_htmx, macros, render, render_macro
 from crowd.web.params import integer
 
 
@@ -174,7 +174,7 @@ def post_idea(request: Request) -> Response:
 def _card_parts(request: Request, items, authors: dict, slug: str, *, link: bool) -> dict:
     """Each item's card top and bottom (macros/votes.html: who, when, the text; the comments link),
     rendered once: alike for every visitor, they are kept with the page cache's entry."""
-    module = request.app.state.templates.env.get_template("macros/votes.html").module
+    module = macros(request, "macros/votes.html")
     return {
         c.id: (module.card_top(c, authors.get(c.author_id)), module.card_bottom(c, slug, link)) for c in items
     }

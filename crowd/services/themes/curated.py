@@ -563,7 +563,6 @@ def representative_quotes_of(
     session: Session, *, theme_ids: list[int], count: int = 5
 ) -> dict[int, list[Quote]]:
     """``representative_quotes`` of many themes in one query: theme id -> quotes."""
-    from clustering.sentences import has_personal_data, is_short_reply
     from crowd.models import Participant
 
     if not theme_ids:
@@ -605,10 +604,12 @@ def representative_quotes_of(
     for theme_id, c, role, consent, name in rows:
         rank = len(pools[theme_id])
         pools[theme_id].append((rank, c, role, consent, name))
-    return {t: _pick_quotes(pool, count, has_personal_data, is_short_reply) for t, pool in pools.items()}
+    return {t: _pick_quotes(pool, count) for t, pool in pools.items()}
 
 
-def _pick_quotes(rows: list[tuple], count: int, has_personal_data, is_short_reply) -> list[Quote]:
+def _pick_quotes(rows: list[tuple], count: int) -> list[Quote]:
+    from clustering.sentences import has_personal_data, is_short_reply
+
     pool = []
     for rank, c, role, consent, name in rows:
         if c.masked or has_personal_data(c.text) or is_short_reply(c.text):
