@@ -19,7 +19,8 @@ import numpy as np
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from clustering import CuratedTheme, RunResult, align, assign
+from clustering import CuratedTheme, Foundation, RunResult, align, assign
+from clustering import Theme as RunThemeResult
 from crowd.models import (
     CandidateFoundation,
     Contribution,
@@ -62,8 +63,12 @@ def apply_run(
     """Store the run's snapshot and align the curated themes to it (inside the caller's transaction)."""
     workshop_themes = list(session.exec(select(Theme).where(Theme.workshop_id == run.workshop_id)))
     by_id = {t.id: t for t in workshop_themes}
-    previous = [t for t in workshop_themes if t.status in ALIGNABLE and t.centroid is not None]
-    primary_of = _primary_members(session, [t.id for t in previous])
+    alignable = [t for t in workshop_themes if t.status in ALIGNABLE]
+    primary_of = _primary_members(session, [t.id for t in alignable])
+    for theme in alignable:
+        if theme.centroid is None:  # made by hand before its members had vectors (an import, the demo)
+            _centre_on_members(theme, primary_of.get(theme.id, []), vectors)
+    previous = [t for t in alignable if t.centroid is not None]
     alignment = align(
         previous=[
             CuratedTheme(
@@ -108,6 +113,7 @@ def apply_run(
                 label=found.label[:200],
                 description=found.description,
                 description_ids=[[int(i) for i in ids] for ids in found.description_ids],
+                size=found.size,  # what its name counts, until refresh_sizes below counts what it holds
                 is_new=True,
                 created_in_run_id=run.id,
                 provenance=[_event("created", run.id, cluster=found.index)],
@@ -167,7 +173,7 @@ def apply_run(
             CandidateFoundation(
                 run_id=run.id,
                 position=position,
-                title=foundation.title[:300],
+                title=_foundation_title(foundation, result.themes, theme_of_index)[:300],
                 statement=foundation.statement,
                 theme_ids=[theme_of_index[i].id for i in foundation.theme_indices if i in theme_of_index],
                 run_theme_ids=list(foundation.theme_indices),
@@ -198,8 +204,27 @@ def apply_run(
     }
 
 
+def _foundation_title(
+    foundation: Foundation, found: list[RunThemeResult], theme_of_index: dict[int, Theme]
+) -> str:
+    """The group's title is the name of one of its themes: a moderator's name for it when they gave one."""
+    label_of = {t.index: t.label for t in found}
+    for index in foundation.theme_indices:
+        theme = theme_of_index.get(index)
+        if label_of.get(index) == foundation.title and theme is not None and theme.curated:
+            return theme.label
+    return foundation.title
+
+
 def run_input_ids(result: RunResult) -> list[int]:
     return [int(i) for i in [*result.assignments, *result.skipped_ids]]
+
+
+def _centre_on_members(theme: Theme, member_ids: list[int], vectors: dict[int, np.ndarray]) -> None:
+    """The mean of the members' vectors in this run, so the run can match the theme by its centre too."""
+    known = [vectors[cid] for cid in member_ids if cid in vectors]
+    if known:
+        theme.centroid = pack_vector(_unit(np.mean(known, axis=0)))
 
 
 def _centroid(theme: Theme) -> np.ndarray:
@@ -289,14 +314,17 @@ def refresh_sizes(session: Session, *, workshop_id: int) -> None:
 
 
 def recount_unnamed(label: str, *, was: int, now: int) -> str:
-    """ "Unnamed theme (57 short replies)" counts what the theme holds now (its name is its size)."""
+    """ "Unnamed theme (57 short replies)" counts what the theme holds now (its name is its size). A count of
+    short ones among them ("27 replies, 10 of them short") no longer holds once members moved, so it goes."""
     found = _UNNAMED.match(label)
-    if found is None or int(found[2]) != was:
+    if found is None or int(found[2]) != was or was == now:
         return label
-    return f"{found[1]}{now}{label[found.end(2) :]}"
+    return f"{found[1]}{now} {found[3]}){label[found.end() :]}"
 
 
-_UNNAMED = re.compile(r"^(Unnamed theme \()(\d+)(?= (?:short replies|replies|contributions)\b)")
+_UNNAMED = re.compile(
+    r"^(Unnamed theme \()(\d+) (short replies|replies|contributions)(?:, \d+ of them short)?\)"
+)
 
 
 def recompute_centroid(session: Session, *, theme: Theme) -> bool:
