@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from sqlalchemy.exc import OperationalError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
@@ -20,6 +19,7 @@ from crowd.page_cache import PageCache
 from crowd.proxies import TrustedProxyMiddleware
 from crowd.security import PUBLIC, CSRFMiddleware, SecurityHeadersMiddleware, guard, make_limiter
 from crowd.services.people import sso as sso_service
+from crowd.sessions import SessionMiddleware
 from crowd.settings import Settings
 from crowd.templating import STATIC, make_templates
 from crowd.user_cache import UserCache
