@@ -294,7 +294,7 @@ async def vote(request: Request) -> Response:
             "macros/votes.html",
             "vote_widget",
             *(tally.contribution_id, tally.agree, tally.disagree, tally.passed, mine, True),
-            *(csrf_token(request), request.url.path),
+            *(csrf_token(request), request.scope["path"]),
         )
     flash(request, "Your vote is recorded.")
     return RedirectResponse(
