@@ -29,6 +29,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         workers=args.workers,
         proxy_headers=False,  # the app believes X-Forwarded-* only from TRUSTED_PROXIES (crowd.proxies)
         log_level="info",
+        # a line per request costs the server CPU on every request (a reverse proxy usually logs them)
+        access_log=getattr(args, "access_log", False),
     )
     return 0
 
@@ -466,6 +468,11 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log a line for every request (off: errors and start-up only)",
+    )
     serve.set_defaults(run=cmd_serve)
 
     commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(run=cmd_migrate)
