@@ -17,6 +17,7 @@ from clustering.embed import Embedder, Progress
 from clustering.foundations import candidate_foundations
 from clustering.naming import name_themes
 from clustering.reduce import Reducer, UmapReducer
+from clustering.refine import refine_boundaries
 from clustering.represent import ctfidf_keywords, representatives
 from clustering.results import UNTHEMED, RunResult, RunStatus, Theme
 from clustering.textprep import is_usable, normalise
@@ -37,6 +38,9 @@ class PipelineParams:
     selection: str = "eom"
     n_epochs: int | None = 200
     reassign_threshold: float | None = 0.25  # None keeps every noise point unthemed
+    refine_core: float | None = (
+        0.95  # each theme's core share; its outer members are reclassified (None: off)
+    )
     secondary_margin: float = 0.03
     representatives: int = 5
     seed: int = 42
@@ -173,6 +177,10 @@ class Pipeline:
             params["min_cluster_size"] = getattr(clusterer, "chosen_min_cluster_size", None)
         if self.params.reassign_threshold is not None:
             labels = reassign_noise(vectors=matrix, labels=labels, threshold=self.params.reassign_threshold)
+        if self.params.refine_core is not None:
+            labels = refine_boundaries(
+                texts=kept_texts, vectors=matrix, labels=labels, core=self.params.refine_core
+            )
         timings["cluster"] = time.perf_counter() - t
         report("represent", 0.92)
 
