@@ -330,9 +330,13 @@ def test_an_unnamed_themes_name_counts_what_it_holds_once_a_member_is_hidden(
     with db.write() as session:
         theme = session.get(Theme, gp.id)
         theme.label = named.format(n=theme.size)  # as a run names a theme of replies
+        theme.description = (
+            f"{theme.size} short replies (agreement, thanks or a few words) with no topic of their own."
+        )
         session.add(theme)
     _hide_a_gp_idea(db, themed)
     assert load(db, gp.id).label == renamed and load(db, gp.id).size == 11
+    assert load(db, gp.id).description.startswith("11 short replies (")
 
 
 def test_imported_notes_count_on_the_board_by_their_recorded_role_borough_and_stream(db, themed: Themed):

@@ -309,6 +309,8 @@ def refresh_sizes(session: Session, *, workshop_id: int) -> None:
         if theme.size != size:
             if not theme.curated:
                 theme.label = recount_unnamed(theme.label, was=theme.size, now=size)
+                if theme.description.startswith(f"{theme.size} short replies "):  # what naming wrote for it
+                    theme.description = f"{size}{theme.description[len(str(theme.size)) :]}"
             theme.size = size
             session.add(theme)
 
