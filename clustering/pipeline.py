@@ -38,9 +38,7 @@ class PipelineParams:
     selection: str = "eom"
     n_epochs: int | None = 200
     reassign_threshold: float | None = 0.25  # None keeps every noise point unthemed
-    refine_core: float | None = (
-        0.95  # each theme's core share; its outer members are reclassified (None: off)
-    )
+    refine_core: float | None = 0.95  # theme core share (0.9 from 200 members); None: no refining
     secondary_margin: float = 0.03
     representatives: int = 5
     seed: int = 42

@@ -2,8 +2,8 @@
 text clustering by iterative classification").
 
 The clusterer draws theme boundaries in the UMAP map, from the embedding alone. Here each theme's
-confident core (the ``core`` share of its members closest to its centre in the full embedding space) is
-taken as training data for a word classifier (TF-IDF and complement naive Bayes), which reclassifies the
+confident core (the ``core`` share of its members closest to its centre in the full embedding space, 95%;
+90% in a broad theme of 200 or more, whose edge is wider) is taken as training data for a word classifier (TF-IDF and complement naive Bayes), which reclassifies the
 outer members: a contribution at a theme's edge whose words belong to another theme moves there. Repeated
 until fewer than ``tol`` of the themed contributions change (at most ``rounds`` times). The words are a
 second view of the text beside the embedding; a classifier on the embedding itself (nearest core centre
@@ -30,12 +30,15 @@ def refine_boundaries(
     vectors: np.ndarray,
     labels: np.ndarray,
     core: float = 0.95,
+    broad_core: float = 0.9,
+    broad: int = 200,
     rounds: int = 5,
     tol: float = 0.005,
     alpha: float = 0.3,
 ) -> np.ndarray:
-    """New labels: each theme's outer ``1 - core`` share (by cosine to its centre; ``vectors`` unit length)
-    reclassified by a classifier trained on every theme's core. ``labels`` is not changed."""
+    """New labels: each theme's outer ``1 - core`` share (by cosine to its centre; ``vectors`` unit length),
+    ``1 - broad_core`` for a theme of ``broad`` members or more, reclassified by a classifier trained on
+    every theme's core. ``labels`` is not changed."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.naive_bayes import ComplementNB
 
@@ -51,7 +54,7 @@ def refine_boundaries(
         return out
     has_words = np.diff(words.indptr) > 0
     for _ in range(rounds):
-        inner = _core(vectors, out, core)
+        inner = _core(vectors, out, core, broad_core, broad)
         movable = np.flatnonzero(themed & ~inner & has_words)
         train = inner & has_words
         if movable.size == 0 or len(set(out[train].tolist())) < 2:
@@ -70,13 +73,16 @@ def refine_boundaries(
     return out
 
 
-def _core(vectors: np.ndarray, labels: np.ndarray, share: float) -> np.ndarray:
-    """Mask of each theme's ``share`` of members (rounded up) most similar to the theme's unit mean."""
+def _core(
+    vectors: np.ndarray, labels: np.ndarray, share: float, broad_share: float, broad: int
+) -> np.ndarray:
+    """Mask of each theme's ``share`` of members (``broad_share`` in a theme of ``broad`` or more; rounded
+    up) most similar to the theme's unit mean."""
     mask = np.zeros(labels.shape[0], dtype=bool)
     for label in set(labels.tolist()) - {UNTHEMED}:
         rows = np.flatnonzero(labels == label)
         centre = vectors[rows].mean(axis=0)
         centre = centre / (np.linalg.norm(centre) or 1.0)
-        keep = int(np.ceil(share * rows.size))
+        keep = int(np.ceil((broad_share if rows.size >= broad else share) * rows.size))
         mask[rows[np.argsort(-(vectors[rows] @ centre), kind="stable")[:keep]]] = True
     return mask
