@@ -155,13 +155,15 @@ def compare_embedders(*, routes: list[str], m: int, seed: int, rounds: int, batc
 
 def comparison_in_child(args: argparse.Namespace, routes: list[str]) -> dict[str, object]:
     """`compare_embedders` in a fresh process whose OpenMP threads sleep while they wait
-    (OMP_WAIT_POLICY=PASSIVE unless set): PyTorch's OpenMP threads spin by default, and on a shared CPU a
+    (OMP_WAIT_POLICY=PASSIVE; --omp-wait-policy unset leaves OpenMP's default): PyTorch's OpenMP threads spin by default, and on a shared CPU a
     thread spinning at an operator's barrier takes the core its partner needs - measured here with a
     neighbour on the other core, PyTorch burned 3x the CPU and ran 3x slower than with PASSIVE, which
     made the reference slow and erratic (the speed-up moved with the load, 4.7 to 13.9). A fresh process
     also keeps the pipeline's own threads and memory out of the timing. OpenMP reads the policy once, when
     it loads, hence the child."""
-    env = {**os.environ, "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    if args.omp_wait_policy != "unset":
+        env["OMP_WAIT_POLICY"] = args.omp_wait_policy
     command = [
         sys.executable,
         str(Path(__file__).resolve()),
@@ -198,6 +200,12 @@ def main(argv: list[str] | None = None) -> int:
         "--compare-only",
         action="store_true",
         help="only the routes vs fp32 comparison (no 10k pipeline runs)",
+    )
+    parser.add_argument(
+        "--omp-wait-policy",
+        choices=["PASSIVE", "ACTIVE", "unset"],
+        default="PASSIVE",
+        help="OMP_WAIT_POLICY of the comparison's process (unset: OpenMP's default, which spins a while)",
     )
     parser.add_argument("--comparison-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
