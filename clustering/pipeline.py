@@ -159,7 +159,11 @@ class Pipeline:
             seed=self.params.seed,
             n_epochs=self.params.n_epochs,
         )
-        points = reducer.fit_transform(matrix)
+        # one point per distinct vector: a text repeated more often than UMAP has neighbours is otherwise a
+        # graph of its own, and the spectral start of a graph in pieces is not reproducible (ARPACK's own
+        # random restarts); the copies rejoin at their text's point, so the clusterer still counts them
+        distinct, copies = _distinct_rows(matrix)
+        points = reducer.fit_transform(matrix[distinct])[copies]
         timings["reduce"] = time.perf_counter() - t
         report("cluster", 0.85)
 
@@ -268,3 +272,13 @@ def _renumber(labels: np.ndarray) -> np.ndarray:
     sizes = {lab: int((labels == lab).sum()) for lab in set(labels.tolist()) - {UNTHEMED}}
     order = {lab: i for i, lab in enumerate(sorted(sizes, key=lambda lab: (-sizes[lab], lab)))}
     return np.array([order.get(lab, UNTHEMED) for lab in labels.tolist()], dtype=int)
+
+
+def _distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of the first copy of each distinct row, in order, and for every row the position of its
+    copy among them (``matrix[distinct][copies]`` is ``matrix``)."""
+    _, first, inverse = np.unique(matrix, axis=0, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return first[order], rank[inverse.reshape(-1)]
