@@ -119,6 +119,7 @@ def _draft(members: list[Theme], pool: SentencePool) -> Foundation:
     quotes = [t.representative_ids[0] for t in members if t.representative_ids]
     return Foundation(
         title=title_theme.label,
+        title_index=title_theme.index,
         statement=" ".join(c.text for c in citations["statement"]),
         theme_indices=[t.index for t in members],
         quote_ids=quotes[:5],

@@ -58,6 +58,7 @@ class Foundation:
     # "statement" / "looks_like" / "how_to_achieve" -> the sentences of that part with their sources
     citations: dict[str, list[Citation]] = field(default_factory=dict)
     n_contributions: int = 0
+    title_index: int | None = None  # the theme whose name is the title
 
 
 @dataclass

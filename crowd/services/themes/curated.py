@@ -20,7 +20,6 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from clustering import CuratedTheme, Foundation, RunResult, align, assign
-from clustering import Theme as RunThemeResult
 from crowd.models import (
     CandidateFoundation,
     Contribution,
@@ -173,7 +172,7 @@ def apply_run(
             CandidateFoundation(
                 run_id=run.id,
                 position=position,
-                title=_foundation_title(foundation, result.themes, theme_of_index)[:300],
+                title=_foundation_title(foundation, theme_of_index)[:300],
                 statement=foundation.statement,
                 theme_ids=[theme_of_index[i].id for i in foundation.theme_indices if i in theme_of_index],
                 run_theme_ids=list(foundation.theme_indices),
@@ -204,16 +203,10 @@ def apply_run(
     }
 
 
-def _foundation_title(
-    foundation: Foundation, found: list[RunThemeResult], theme_of_index: dict[int, Theme]
-) -> str:
+def _foundation_title(foundation: Foundation, theme_of_index: dict[int, Theme]) -> str:
     """The group's title is the name of one of its themes: a moderator's name for it when they gave one."""
-    label_of = {t.index: t.label for t in found}
-    for index in foundation.theme_indices:
-        theme = theme_of_index.get(index)
-        if label_of.get(index) == foundation.title and theme is not None and theme.curated:
-            return theme.label
-    return foundation.title
+    theme = theme_of_index.get(foundation.title_index) if foundation.title_index is not None else None
+    return theme.label if theme is not None and theme.curated else foundation.title
 
 
 def run_input_ids(result: RunResult) -> list[int]:
@@ -224,7 +217,12 @@ def _centre_on_members(theme: Theme, member_ids: list[int], vectors: dict[int, n
     """The mean of the members' vectors in this run, so the run can match the theme by its centre too."""
     known = [vectors[cid] for cid in member_ids if cid in vectors]
     if known:
-        theme.centroid = pack_vector(_unit(np.mean(known, axis=0)))
+        theme.centroid = _mean_centre(known)
+
+
+def _mean_centre(vectors: list[np.ndarray]) -> bytes:
+    """A theme's stored centroid: the unit mean of its members' vectors."""
+    return pack_vector(_unit(np.mean(vectors, axis=0)))
 
 
 def _centroid(theme: Theme) -> np.ndarray:
@@ -348,7 +346,7 @@ def recompute_centroid(session: Session, *, theme: Theme) -> bool:
     )
     if not blobs:
         return False
-    theme.centroid = pack_vector(_unit(np.mean([unpack_vector(b) for b in blobs], axis=0)))
+    theme.centroid = _mean_centre([unpack_vector(b) for b in blobs])
     session.add(theme)
     return True
 
