@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlmodel import select
 from starlette.testclient import TestClient
@@ -22,6 +23,10 @@ from tests.factories import make_workshop
 
 POSTGRES_URL = os.environ.get("CROWD_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
+# Speed is measured by bench/, never by a test: no hypothesis example fails for taking over 200 ms on a
+# busy machine.
+hypothesis_settings.register_profile("crowd", deadline=None)
+hypothesis_settings.load_profile("crowd")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
