@@ -1,9 +1,9 @@
-"""Candidate foundations: themes grouped (agglomerative, Ward on unit centroids) into 3-7 drafts, each drafted
-from its members' own sentences, every sentence citing the contributions it came from.
+"""Candidate foundations: themes grouped into 3-7 drafts by their members' neighbours (clustering.theme_groups),
+each drafted from its members' own sentences, every sentence citing the contributions it came from.
 
 - title: the name of the theme closest to the group's centre (weighted by size);
 - statement: the group's most central sentences that ask for something ("We need to ...", "Carers should
-  ...", "Give carers ..."), their opening normalised to "We must ..."; up to two joined;
+  ...", "Give carers ..."), their opening normalised to "We must ..."; a second joined when it is about the same thing;
 - what it should look like: sentences that say how things should be ("Carers should get ..."), as written;
 - how to achieve it: sentences that say what to do ("Give carers a named contact ..."), as written.
 Where no member asks for anything, the draft says so rather than filling a template.
@@ -18,6 +18,7 @@ import numpy as np
 from clustering.naming import SentencePool, mmr
 from clustering.results import Citation, Foundation, Theme
 from clustering.sentences import Ask, content_words, we_must, words
+from clustering.theme_groups import group_by_affinity, group_by_centroids, theme_affinity
 
 NO_STATEMENT = (
     "None of these contributions asks for something directly: write the statement from the quotes and "
@@ -26,6 +27,10 @@ NO_STATEMENT = (
 NO_LOOKS_LIKE = "No contribution here describes what it should look like yet."
 NO_HOW = "No contribution here says how to achieve it yet."
 PARTS = 3  # sentences at most in "what it should look like" and "how to achieve it"
+# a second ask joins the statement only when it is about the same thing (cosine of the two sentences):
+# "publish a London dashboard ... and share data openly so boroughs can compare" (0.47), not "give every
+# Londoner one care record ... and judge leaders on how their staff feel" (0.19)
+JOIN = 0.45
 
 
 def foundation_count(n_themes: int, *, low: int = 3, high: int = 7) -> int:
@@ -34,25 +39,26 @@ def foundation_count(n_themes: int, *, low: int = 3, high: int = 7) -> int:
     return max(low, min(high, round(math.sqrt(n_themes) + 1)))
 
 
-def _groups(themes: list[Theme], k: int) -> np.ndarray:
-    if k >= len(themes):
-        return np.arange(len(themes))
-    from sklearn.cluster import AgglomerativeClustering
-
-    # Ward linkage on unit centroids (Euclidean there is a monotone function of cosine) keeps the groups of
-    # comparable size; average linkage left one group holding most themes
-    centres = np.stack([t.centroid for t in themes])
-    centres = centres / np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
-    return AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(centres)
-
-
 def candidate_foundations(
-    *, themes: list[Theme], texts_by_id: dict[str, str], pool: SentencePool | None = None
+    *,
+    themes: list[Theme],
+    texts_by_id: dict[str, str],
+    pool: SentencePool | None = None,
+    vectors: np.ndarray | None = None,
+    labels: np.ndarray | None = None,
 ) -> list[Foundation]:
+    """Drafts for 3-7 groups of the named themes. With the run's ``vectors`` and ``labels`` (theme index per
+    row), themes are grouped by their members' neighbours (clustering.theme_groups); without them, by
+    their centroids."""
     if not themes:
         return []
     named = [t for t in themes if not t.label.startswith("Unnamed theme")] or themes
-    groups = _groups(named, foundation_count(len(named)))
+    k = foundation_count(len(named))
+    if vectors is not None and labels is not None:
+        affinity = theme_affinity(vectors=vectors, labels=labels, themes=[t.index for t in named])
+        groups = group_by_affinity(affinity, k)
+    else:
+        groups = group_by_centroids(np.stack([t.centroid for t in named]), k)
     pool = pool or SentencePool([], np.zeros((0, 1), dtype=np.float32))
     result = []
     for group in sorted(set(groups.tolist())):
@@ -131,16 +137,18 @@ def _draft(members: list[Theme], pool: SentencePool) -> Foundation:
 
 
 def _statement(picked: list[int], rows: list[int], pool: SentencePool) -> list[Citation]:
-    parts = [(we_must(pool.sentences[rows[i]].text), pool.sentences[rows[i]].contribution_id) for i in picked]
-    parts = [(text, cid) for text, cid in parts if text]
+    parts = [(we_must(pool.sentences[rows[i]].text), rows[i]) for i in picked]
+    parts = [(text, row) for text, row in parts if text]
     if not parts:
         return []
-    first, first_id = parts[0]
-    if len(parts) > 1 and len(words(first)) + len(words(parts[1][0])) <= 45:
-        second, second_id = parts[1]
-        joined = f"{first.rstrip('.')}, and {second[len('We must ') :].rstrip('.')}."
-        return [Citation(joined, [first_id, second_id])]
-    return [Citation(first, [first_id])]
+    (first, one), cited = parts[0], [pool.sentences[parts[0][1]].contribution_id]
+    if len(parts) > 1:
+        second, other = parts[1]
+        related = float(pool.vectors[one] @ pool.vectors[other]) >= JOIN
+        if related and len(words(first)) + len(words(second)) <= 45:
+            joined = f"{first.rstrip('.')}, and {second[len('We must ') :].rstrip('.')}."
+            return [Citation(joined, [*cited, pool.sentences[other].contribution_id])]
+    return [Citation(first, cited)]
 
 
 def _as_is(row: int, pool: SentencePool) -> Citation:

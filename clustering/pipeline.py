@@ -192,7 +192,9 @@ class Pipeline:
             kept_ids, kept_texts, matrix, labels, support, keep, kept_authors
         )
         texts_by_id = dict(zip(kept_ids, kept_texts, strict=True))
-        foundations = candidate_foundations(themes=themes, texts_by_id=texts_by_id, pool=pool)
+        foundations = candidate_foundations(
+            themes=themes, texts_by_id=texts_by_id, pool=pool, vectors=matrix, labels=labels
+        )
         timings["represent"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - started
         timings["total_cpu"] = time.process_time() - started_cpu  # this process's CPU seconds, all threads
