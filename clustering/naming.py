@@ -34,6 +34,7 @@ from clustering.sentences import (
     Sentence,
     as_written,
     ask_of,
+    clauses,
     clean_text,
     is_short_reply,
     nameable,
@@ -111,6 +112,8 @@ NOT_LAST = frozenset(
         "chooses",
     ]
 )
+# words that follow a verb as its object ("support them", "send it"); not "that", which after a noun starts
+# a clause ("letters in plain English that anyone can read")
 OBJECTS = frozenset(
     [
         "the",
@@ -129,7 +132,6 @@ OBJECTS = frozenset(
         "my",
         "your",
         "this",
-        "that",
         "these",
         "those",
         "every",
@@ -210,12 +212,15 @@ class _PhraseIndex:
         after_to: Counter[str] = Counter()
         after_article: Counter[str] = Counter()
         for text in texts:
-            tokens = [w.lower() for w in words(text)]
-            for before, here, after in zip(["", *tokens[:-1]], tokens, [*tokens[1:], ""], strict=True):
-                seen[here] += 1
-                followed[here] += after in OBJECTS
-                after_to[here] += before == "to"
-                after_article[here] += before in ("the", "a", "an")
+            for clause in clauses(text):  # "... in plain English. The ..." is no "English the"
+                tokens = [w.lower() for w in words(clause)]
+                if not tokens:
+                    continue
+                for before, here, after in zip(["", *tokens[:-1]], tokens, [*tokens[1:], ""], strict=True):
+                    seen[here] += 1
+                    followed[here] += after in OBJECTS
+                    after_to[here] += before == "to"
+                    after_article[here] += before in ("the", "a", "an")
         self.verb_like = {w for w, n in seen.items() if n >= 3 and followed[w] / n > 0.25}
         # words more often after "to" than after "the"/"a" are verbs there: "Data to support" is no name
         self.infinitive = {w for w, n in after_to.items() if n >= 2 and n > after_article[w]}

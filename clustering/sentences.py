@@ -329,12 +329,20 @@ def stem(word: str) -> str:
     return w
 
 
+_CLAUSE_BREAK = re.compile(r"[.,;:!?()\"“”|/\[\]…—–]+|\s-\s")
+
+
+def clauses(text: str) -> list[str]:
+    """The text cut at punctuation (and spaced dashes): no phrase, and no word's neighbour, crosses one."""
+    return _CLAUSE_BREAK.split(clean_text(text))
+
+
 def phrases(text: str, *, longest: int = 5) -> list[tuple[str, ...]]:
     """Candidate phrases of a text: runs of content words (joined by at most one joiner such as "of",
     "and", "to") between punctuation and other function words, and their sub-runs; 1 to ``longest`` words,
     never starting or ending with a joiner. Returned as tuples of the surface words."""
     out: list[tuple[str, ...]] = []
-    for chunk in re.split(r"[.,;:!?()\"“”|/\[\]…—–]+|\s-\s", clean_text(text)):
+    for chunk in clauses(text):
         run: list[str] = []
         for token in [*words(chunk), None]:
             low = token.lower() if token else ""

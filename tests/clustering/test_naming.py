@@ -300,3 +300,39 @@ def test_the_pipeline_names_the_groups_it_finds(embedder):
         assert expected in names, names
     assert all(t.description for t in result.themes)
     assert 1 <= len(result.foundations) <= 7
+
+
+def test_a_statement_joins_a_second_ask_only_when_it_is_about_the_same_thing(embedder):
+    """Records and damp housing drafted as one group: the statement keeps to one of them, never
+    "share records ..., and fix damp homes ..."; records alone join two of their own asks."""
+    names, pool, ids, _, cents, _ = _named(embedder, {"both": GROUPS["records"] + GROUPS["housing"]})
+    (draft,) = candidate_foundations(
+        themes=[Theme(0, names["both"].name, [], ids, ids[:1], cents[0])], texts_by_id={}, pool=pool
+    )
+    (statement,) = draft.citations["statement"]
+    group_of = {f"c{i}": "records" if i < len(GROUPS["records"]) else "housing" for i in range(len(ids))}
+    assert statement.ids and len({group_of[c] for c in statement.ids}) == 1, statement
+
+    names, pool, ids, _, cents, _ = _named(embedder, {"records": GROUPS["records"]})
+    (draft,) = candidate_foundations(
+        themes=[Theme(0, names["records"].name, [], ids, ids[:1], cents[0])], texts_by_id={}, pool=pool
+    )
+    (statement,) = draft.citations["statement"]
+    assert len(statement.ids) == 2 and ", and " in statement.text, statement
+
+
+def test_a_noun_that_ends_sentences_or_starts_a_clause_can_end_a_name(embedder):
+    """The word "English" ends sentences ("... in plain English. The ...") and starts clauses ("... English
+    that anyone can read"); neither makes it a verb, so the name is not cut to "Letters in plain"."""
+    plain = [
+        "Write every letter in plain English that anyone can read.",
+        "Letters in plain English. The last one I got was full of jargon.",
+        "Please send letters in plain English that my mum can follow.",
+        "My appointment letter was not in plain English. The words meant nothing to me.",
+        "Letters in plain English that explain what happens next.",
+        "Put hospital letters in plain English. The jargon frightens people.",
+        "Every letter should be in plain English that a child could read.",
+        "I want letters in plain English. The forms too.",
+    ]
+    names = _named(embedder, {"plain": plain, "respite": GROUPS["respite"]})[0]
+    assert "plain english" in names["plain"].name.lower(), names["plain"]
