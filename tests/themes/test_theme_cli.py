@@ -2,7 +2,6 @@
 
 import csv
 import json
-import sys
 
 import pytest
 from sqlmodel import select
@@ -16,16 +15,7 @@ from tests.themes.corpus import TOPICS
 pytestmark = pytest.mark.slow
 
 
-def _printed(capfd):
-    """What the command printed, read by file descriptor: in CI a stream swapped back to the real stdout by
-    something else in the test worker once hid the output from a sys-level capture (capsys)."""
-    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
-        if stream is not None:
-            stream.flush()
-    return capfd.readouterr()
-
-
-def test_themes_evaluate_prints_json_with_the_scores(tmp_path, capfd, monkeypatch, model):
+def test_themes_evaluate_prints_json_with_the_scores(tmp_path, capsys, monkeypatch, model):
     import clustering.embed
 
     monkeypatch.setattr(
@@ -40,7 +30,7 @@ def test_themes_evaluate_prints_json_with_the_scores(tmp_path, capfd, monkeypatc
 
     code = cli.main(["themes", "evaluate", str(path)])
 
-    last = _printed(capfd).out.strip().splitlines()[-1]
+    last = capsys.readouterr().out.strip().splitlines()[-1]
     figures = json.loads(last)
     assert code == 0
     assert {"nmi", "ari", "acc", "noise_share", "themes", "npmi", "diversity", "seconds"} <= set(figures)
@@ -49,18 +39,18 @@ def test_themes_evaluate_prints_json_with_the_scores(tmp_path, capfd, monkeypatc
     assert 0.0 <= figures["label_hit"] <= 1.0
 
 
-def test_themes_evaluate_refuses_a_csv_without_a_label_column(tmp_path, capfd):
+def test_themes_evaluate_refuses_a_csv_without_a_label_column(tmp_path, capsys):
     path = tmp_path / "bad.csv"
     path.write_text("text\nhello\n")
 
     code = cli.main(["themes", "evaluate", str(path)])
 
     assert code == 2
-    assert "missing column(s) label" in _printed(capfd).err
+    assert "missing column(s) label" in capsys.readouterr().err
 
 
 def test_themes_run_on_a_small_database_prints_the_run_and_stores_themes(
-    db, settings, open_workshop, capfd, monkeypatch, model
+    db, settings, open_workshop, capsys, monkeypatch, model
 ):
     workshop, sections = open_workshop
     post_corpus(db, workshop, sections)
@@ -69,7 +59,7 @@ def test_themes_run_on_a_small_database_prints_the_run_and_stores_themes(
 
     code = cli.main(["themes", "run", "--workshop", workshop.slug])
 
-    out = _printed(capfd).out
+    out = capsys.readouterr().out
     assert code == 0
     assert f"{workshop.slug}: run 1 succeeded" in out and "counts: contributions 48" in out
     with db.read() as session:
@@ -78,18 +68,18 @@ def test_themes_run_on_a_small_database_prints_the_run_and_stores_themes(
         assert len(session.exec(select(Theme)).all()) == run.counts["themes"] >= 3
 
 
-def test_themes_run_names_a_missing_workshop(db, settings, capfd, monkeypatch):
+def test_themes_run_names_a_missing_workshop(db, settings, capsys, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     monkeypatch.setattr(cli, "_database", lambda _settings: Database(settings.database_url))
 
     code = cli.main(["themes", "run", "--workshop", "nope"])
 
     assert code == 2
-    assert "No workshop with the slug 'nope'" in _printed(capfd).err
+    assert "No workshop with the slug 'nope'" in capsys.readouterr().err
 
 
 def test_themes_run_refuses_a_workshop_whose_run_is_already_queued(
-    db, settings, open_workshop, capfd, monkeypatch
+    db, settings, open_workshop, capsys, monkeypatch
 ):
     from crowd.services.themes import runs as theme_runs
 
@@ -102,6 +92,6 @@ def test_themes_run_refuses_a_workshop_whose_run_is_already_queued(
     code = cli.main(["themes", "run", "--workshop", workshop.slug])
 
     assert code == 1
-    assert "already queued" in _printed(capfd).err
+    assert "already queued" in capsys.readouterr().err
     with db.read() as session:
         assert len(session.exec(select(ThemeRun)).all()) == 1
