@@ -2,8 +2,9 @@
 each drafted from its members' own sentences, every sentence citing the contributions it came from.
 
 - title: the name of the theme closest to the group's centre (weighted by size);
-- statement: the group's most central sentences that ask for something ("We need to ...", "Carers should
-  ...", "Give carers ..."), their opening normalised to "We must ..."; a second joined when it is about the same thing;
+- statement: the most central sentence of the title's theme (or, where it asks nothing, of the group)
+  that asks for something ("We need to ...", "Carers should ...", "Give carers ..."), its opening
+  normalised to "We must ..."; the group's next such sentence joined when it is about the same thing;
 - what it should look like: sentences that say how things should be ("Carers should get ..."), as written;
 - how to achieve it: sentences that say what to do ("Give carers a named contact ..."), as written.
 Where no member asks for anything, the draft says so rather than filling a template.
@@ -89,11 +90,13 @@ def _draft(members: list[Theme], pool: SentencePool) -> Foundation:
         mine = {w.lower() for w in content_words(text)}
         return bool(mine) and all(len(mine & u) / min(len(mine), len(u)) < 0.6 for u in used if u)
 
-    def best(kinds: set[Ask], count: int) -> list[int]:
+    def best(kinds: set[Ask], count: int, theme: int | None = None) -> list[int]:
         chosen = [
             i
             for i in range(len(rows))
-            if pool.sentences[rows[i]].ask in kinds and fresh(pool.sentences[rows[i]].text)
+            if pool.sentences[rows[i]].ask in kinds
+            and fresh(pool.sentences[rows[i]].text)
+            and theme in (None, pool.sentences[rows[i]].theme)
         ]
         if not chosen:
             return []
@@ -114,7 +117,11 @@ def _draft(members: list[Theme], pool: SentencePool) -> Foundation:
                 break
         return picked
 
-    statement = _statement(best({Ask.WE, Ask.SHOULD, Ask.THERE, Ask.NEED, Ask.DO}, 2), rows, pool)
+    asks = {Ask.WE, Ask.SHOULD, Ask.THERE, Ask.NEED, Ask.DO}
+    # the statement opens with an ask of the theme that titles the draft, so title and statement agree
+    # ("Pooled budgets" is not stated as "We must make sure staff wellbeing comes first")
+    opening = best(asks, 1, theme=title_theme.index) or best(asks, 1)
+    statement = _statement(opening + best(asks, 1), rows, pool)
     looks = [_as_is(rows[i], pool) for i in best({Ask.SHOULD, Ask.THERE, Ask.NEED}, PARTS)]
     how = [_as_is(rows[i], pool) for i in best({Ask.DO, Ask.WE}, PARTS)]
     citations = {

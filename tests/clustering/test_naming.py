@@ -252,6 +252,11 @@ def test_each_draft_sentence_cites_contributions_of_the_foundations_own_themes(n
                     assert sentence.text.startswith("We must ")
         assert draft.statement.startswith("We must ") or draft.statement == NO_STATEMENT
         assert draft.n_contributions == sum(t.size for t in themes if t.index in draft.theme_indices)
+        # the statement opens with an ask of the theme that titles the draft: title and statement agree
+        (titled,) = [t for t in themes if t.index == draft.title_index]
+        asks = [s for s in pool.sentences if s.theme == titled.index and we_must(s.text)]
+        if asks:
+            assert draft.citations["statement"][0].ids[0] in titled.member_ids, (draft.title, draft.statement)
     assert any(c.ids for d in drafts for c in d.citations["statement"])
 
 
