@@ -4,7 +4,8 @@ each drafted from its members' own sentences, every sentence citing the contribu
 - title: the name of the theme closest to the group's centre (weighted by size);
 - statement: the most central sentence of the title's theme (or, where it asks nothing, of the group)
   that asks for something ("We need to ...", "Carers should ...", "Give carers ..."), its opening
-  normalised to "We must ..."; the group's next such sentence joined when it is about the same thing;
+  normalised to "We must ..."; the next such sentence of the same theme joined when it is about the same
+  thing (cosine at least JOIN);
 - what it should look like: sentences that say how things should be ("Carers should get ..."), as written;
 - how to achieve it: sentences that say what to do ("Give carers a named contact ..."), as written.
 Where no member asks for anything, the draft says so rather than filling a template.
@@ -121,7 +122,10 @@ def _draft(members: list[Theme], pool: SentencePool) -> Foundation:
     # the statement opens with an ask of the theme that titles the draft, so title and statement agree
     # ("Pooled budgets" is not stated as "We must make sure staff wellbeing comes first")
     opening = best(asks, 1, theme=title_theme.index) or best(asks, 1)
-    statement = _statement(opening + best(asks, 1), rows, pool)
+    # a second ask of the same theme may join it; one of another theme is another statement's business
+    # ("one care record ..., and a plan for keeping people out of hospital" read as two foundations)
+    same = pool.sentences[rows[opening[0]]].theme if opening else None
+    statement = _statement(opening + (best(asks, 1, theme=same) if opening else []), rows, pool)
     looks = [_as_is(rows[i], pool) for i in best({Ask.SHOULD, Ask.THERE, Ask.NEED}, PARTS)]
     how = [_as_is(rows[i], pool) for i in best({Ask.DO, Ask.WE}, PARTS)]
     citations = {
