@@ -23,14 +23,15 @@ from clustering.results import UNTHEMED
 
 NEIGHBOURS = 15
 SAMPLE = 4000
+CHUNK = 1024  # rows whose neighbours are found at once (about 50 MB at SAMPLE rows)
 
 
 def theme_affinity(
     *, vectors: np.ndarray, labels: np.ndarray, themes: list[int], seed: int = 42
 ) -> np.ndarray:
     """Symmetric (len(themes), len(themes)) matrix: the share of each theme's members' nearest neighbours
-    that belong to the other theme, averaged both ways; 0 on the diagonal. Rows of other themes (and
-    unthemed rows) count as neighbours of no theme in ``themes``."""
+    that belong to the other theme, averaged both ways; 0 on the diagonal. Only members of ``themes`` take
+    part: unthemed rows and rows of other themes are neither counted nor anyone's neighbours."""
     position = {theme: i for i, theme in enumerate(themes)}
     own = np.array([position.get(int(label), -1) for label in labels.tolist()], dtype=int)
     rows = np.flatnonzero((own >= 0) & (labels != UNTHEMED))
@@ -41,13 +42,15 @@ def theme_affinity(
     if k < 1:
         return result
     unit = vectors[rows] / np.maximum(np.linalg.norm(vectors[rows], axis=1, keepdims=True), 1e-12)
-    similarity = unit @ unit.T
-    np.fill_diagonal(similarity, -np.inf)  # a contribution is not its own neighbour
-    nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
-    source = np.repeat(own[rows], k)
-    target = own[rows][nearest.ravel()]
-    apart = source != target
-    np.add.at(result, (source[apart], target[apart]), 1.0)
+    theme_of = own[rows]
+    for start in range(0, rows.size, CHUNK):  # CHUNK x SAMPLE similarities at a time, not SAMPLE²
+        block = unit[start : start + CHUNK] @ unit.T
+        block[np.arange(block.shape[0]), np.arange(start, start + block.shape[0])] = -np.inf  # not itself
+        nearest = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        source = np.repeat(theme_of[start : start + CHUNK], k)
+        target = theme_of[nearest.ravel()]
+        apart = source != target
+        np.add.at(result, (source[apart], target[apart]), 1.0)
     members = np.bincount(own[rows], minlength=len(themes)).astype(float)
     result /= np.maximum(members, 1.0)[:, None] * k
     return (result + result.T) / 2

@@ -72,3 +72,10 @@ def test_candidate_foundations_group_by_the_members_not_the_centroids():
     assert sorted(sorted(d.theme_indices) for d in by_members) == [[0, 1], [2, 3], [4, 5]]
     by_centroids = candidate_foundations(themes=themes, texts_by_id={})
     assert sorted(sorted(d.theme_indices) for d in by_centroids) != [[0, 1], [2, 3], [4, 5]]
+
+
+def test_neighbours_found_in_chunks_are_the_neighbours_found_at_once(monkeypatch):
+    vectors, labels = _pairs(np.random.default_rng(4))
+    whole = theme_affinity(vectors=vectors, labels=labels, themes=list(range(6)))
+    monkeypatch.setattr(theme_groups, "CHUNK", 7)
+    assert np.allclose(theme_affinity(vectors=vectors, labels=labels, themes=list(range(6))), whole)
