@@ -21,6 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"  # test-results/ is emptied by pytest-playwright each run
 CHROMIUM = "/usr/bin/chromium"
 BLOCKING = {"serious", "critical"}
+# how long a page, a click or a navigation may take before a browser test fails: Playwright's own default.
+# A test waits for what a person would see, never for a time; 10 s once ran out on a loaded CI machine
+# after the server had answered.
+PAGE_TIMEOUT = 30_000  # ms
 
 
 @dataclass
@@ -54,7 +58,7 @@ def sign_in(where: Page | Browser, live_server: LiveServer, email: str, next_pat
         page = where
     else:
         page = where.new_context(viewport={"width": 1280, "height": 800}).new_page()
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(PAGE_TIMEOUT)
     page.goto(f"{live_server.url}/auth/sign-in" + (f"?next={next_path}" if next_path else ""))
     page.get_by_label("Email address").fill(email)
     page.get_by_role("button", name="Send me a sign-in link").click()

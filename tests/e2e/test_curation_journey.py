@@ -15,7 +15,7 @@ from crowd.models import Access, CareRole, Evidence, Participant, Theme, ThemeRu
 from crowd.models._base import utcnow
 from crowd.services.themes import runs as theme_runs
 from tests.curation.conftest import TopicEmbedder, make_people, post
-from tests.e2e.conftest import check_accessibility, follow_mailed_link, mailed_link, screenshot
+from tests.e2e.conftest import PAGE_TIMEOUT, check_accessibility, follow_mailed_link, mailed_link, screenshot
 from tests.themes.corpus import MORE, TOPICS
 
 pytestmark = pytest.mark.e2e
@@ -73,7 +73,7 @@ def test_moderator_curates_themes_and_the_curation_survives_a_rerun(page: Page, 
             )
         )
     base = live_server.url
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(PAGE_TIMEOUT)
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.goto(f"{base}/auth/sign-in")

@@ -14,7 +14,7 @@ from sqlmodel import select
 from crowd.models import Access, CareRole, Contribution, Participant
 from crowd.models._base import utcnow
 from crowd.services.workshop import contributions
-from tests.e2e.conftest import check_accessibility, screenshot, sign_in
+from tests.e2e.conftest import PAGE_TIMEOUT, check_accessibility, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -126,7 +126,7 @@ def test_declaration_from_draft_to_benchmark(browser: Browser, live_server, seed
 
     # a visitor reads, comments on a paragraph and answers the support question
     visitor = browser.new_context().new_page()
-    visitor.set_default_timeout(10_000)
+    visitor.set_default_timeout(PAGE_TIMEOUT)
     visit(visitor, f"{base}/declaration")
     expect(visitor.get_by_role("heading", name="1. Get Personal")).to_be_visible()
     screenshot(visitor, "declaration-public")

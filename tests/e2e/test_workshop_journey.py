@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import check_accessibility, follow_mailed_link, mailed_link, screenshot, settle_layout
+from tests.e2e.conftest import (
+    PAGE_TIMEOUT,
+    check_accessibility,
+    follow_mailed_link,
+    mailed_link,
+    screenshot,
+    settle_layout,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +28,7 @@ def test_new_participant_signs_up_posts_comments_votes_and_answers_the_poll(
 ):
     workshop, sections = seed_workshop("Our Declaration: have your say")
     base = live_server.url
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(PAGE_TIMEOUT)
     visit(page, base)
     page.get_by_role("link", name="Our Declaration: have your say").click()
     check_accessibility(page)
