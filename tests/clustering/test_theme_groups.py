@@ -79,3 +79,11 @@ def test_neighbours_found_in_chunks_are_the_neighbours_found_at_once(monkeypatch
     whole = theme_affinity(vectors=vectors, labels=labels, themes=list(range(6)))
     monkeypatch.setattr(theme_groups, "CHUNK", 7)
     assert np.allclose(theme_affinity(vectors=vectors, labels=labels, themes=list(range(6))), whole)
+
+
+def test_themes_that_touch_nothing_still_make_the_groups_asked_for():
+    """Themes far apart (no member has a neighbour in another theme) are grouped without a warning or an
+    empty group: each draft holds at least one theme."""
+    for n, k in ((4, 3), (5, 3), (8, 4)):
+        groups = group_by_affinity(np.zeros((n, n)), k)
+        assert sorted(set(groups.tolist())) == list(range(k))
