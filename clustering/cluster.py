@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Protocol
 
 import numpy as np
@@ -235,6 +236,20 @@ def secondary_themes(*, vectors: np.ndarray, labels: np.ndarray, margin: float) 
 NEAREST, NEIGHBOURHOOD, NEAR_FACTOR, CHUNK = 3, 30, 4.0, 1024
 
 
+def nearest_neighbours(
+    queries: np.ndarray, pool: np.ndarray, k: int, *, itself: np.ndarray, chunk: int = CHUNK
+) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """Each query row's ``k`` most similar rows of ``pool`` (dot product: unit vectors give cosine), in
+    chunks of ``chunk`` queries so memory stays at chunk x len(pool): yields (first query of the chunk,
+    the neighbours' positions in ``pool``, their similarities), unsorted. ``itself[i]`` is query i's own
+    position in ``pool``, which is never its neighbour."""
+    for start in range(0, queries.shape[0], chunk):
+        block = queries[start : start + chunk] @ pool.T
+        block[np.arange(block.shape[0]), itself[start : start + chunk]] = -np.inf
+        near = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        yield start, near, np.take_along_axis(block, near, axis=1)
+
+
 def _touching_neighbours(
     vectors: np.ndarray, labels: np.ndarray, margin: float, candidates: np.ndarray
 ) -> dict[int, int]:
@@ -251,12 +266,9 @@ def _touching_neighbours(
     index_in_pool[themed] = np.arange(themed.size)
     k = min(NEIGHBOURHOOD, themed.size - 1)
     result: dict[int, int] = {}
-    for start in range(0, candidates.size, CHUNK):
+    found = nearest_neighbours(vectors[candidates], pool, k, itself=index_in_pool[candidates])
+    for start, near, values in found:
         rows = candidates[start : start + CHUNK]
-        block = vectors[rows] @ pool.T
-        block[np.arange(rows.size), index_in_pool[rows]] = -np.inf  # not itself
-        near = np.argpartition(-block, k - 1, axis=1)[:, :k]
-        values = np.take_along_axis(block, near, axis=1)
         order = np.argsort(-values, axis=1)
         values = np.take_along_axis(values, order, axis=1)
         themes = pool_labels[np.take_along_axis(near, order, axis=1)]

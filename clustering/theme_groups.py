@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from clustering.results import UNTHEMED
+from clustering.cluster import nearest_neighbours
 
 NEIGHBOURS = 15
 SAMPLE = 4000
@@ -34,7 +34,7 @@ def theme_affinity(
     part: unthemed rows and rows of other themes are neither counted nor anyone's neighbours."""
     position = {theme: i for i, theme in enumerate(themes)}
     own = np.array([position.get(int(label), -1) for label in labels.tolist()], dtype=int)
-    rows = np.flatnonzero((own >= 0) & (labels != UNTHEMED))
+    rows = np.flatnonzero(own >= 0)  # unthemed rows (UNTHEMED) are in no theme of ``themes``
     if rows.size > SAMPLE:
         rows = np.sort(np.random.default_rng(seed).choice(rows, size=SAMPLE, replace=False))
     result = np.zeros((len(themes), len(themes)))
@@ -43,11 +43,9 @@ def theme_affinity(
         return result
     unit = vectors[rows] / np.maximum(np.linalg.norm(vectors[rows], axis=1, keepdims=True), 1e-12)
     theme_of = own[rows]
-    for start in range(0, rows.size, CHUNK):  # CHUNK x SAMPLE similarities at a time, not SAMPLE²
-        block = unit[start : start + CHUNK] @ unit.T
-        block[np.arange(block.shape[0]), np.arange(start, start + block.shape[0])] = -np.inf  # not itself
-        nearest = np.argpartition(-block, k - 1, axis=1)[:, :k]
-        source = np.repeat(theme_of[start : start + CHUNK], k)
+    # CHUNK x SAMPLE similarities at a time, not SAMPLE²
+    for start, nearest, _ in nearest_neighbours(unit, unit, k, itself=np.arange(rows.size), chunk=CHUNK):
+        source = np.repeat(theme_of[start : start + nearest.shape[0]], k)
         target = theme_of[nearest.ravel()]
         apart = source != target
         np.add.at(result, (source[apart], target[apart]), 1.0)
